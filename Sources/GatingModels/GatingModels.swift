@@ -1,0 +1,1 @@
+// The GatingModels module. See README.md beside this file for what it holds.

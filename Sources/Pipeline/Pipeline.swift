@@ -1,0 +1,1 @@
+// The Pipeline module. See README.md beside this file for what it holds.

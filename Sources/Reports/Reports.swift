@@ -1,0 +1,1 @@
+// The Reports module. See README.md beside this file for what it holds.
