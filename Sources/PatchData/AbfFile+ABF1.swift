@@ -79,7 +79,9 @@ extension AbfFile {
                                 telegraphGain: telegraph,
                                 instrumentOffset: try r.float32(at: 986 + 4 * adc, field: "fInstrumentOffset[\(adc)]"),
                                 signalOffset: try r.float32(at: 1114 + 4 * adc, field: "fSignalOffset[\(adc)]"))
-            channels.append(ChannelInfo(name: try r.text(at: 442 + 10 * adc, length: 10, field: "sADCChannelName[\(adc)]"),
+            let name = try r.text(at: 442 + 10 * adc, length: 10, field: "sADCChannelName[\(adc)]")
+            // Old Clampex versions leave names blank; use Clampex's own default naming instead.
+            channels.append(ChannelInfo(name: name.isEmpty ? "IN \(adc)" : name,
                                         units: try r.text(at: 602 + 8 * adc, length: 8, field: "sADCUnits[\(adc)]"),
                                         scale: s.scale, offset: s.offset))
         }
