@@ -5,7 +5,9 @@ import Foundation
 /// Columns (titles abbreviated in some versions): Trace, Search, Level, State, Event Start,
 /// Event End, Amplitude, Amp SD, Dwell Time, Inst. Freq, Interval. Times are in ms, amplitudes
 /// in pA. Each row is one dwell at `Level` (0 = shut); a new `Trace` starts a new segment,
-/// and so does a gap between one event's end and the next one's start.
+/// and so does a row of empty cells (Clampfit's separator between search sections) or a gap
+/// between one event's end and the next one's start. A row repeating the previous event's
+/// start and end exactly (an export quirk) is skipped and counted in the metadata.
 enum ClampfitEventFile {
     static func read(_ t: TextLines) throws(PatchDataError) -> DwellSequence {
         guard let header = t.lines.first else { throw t.error(.truncated, line: 1, "empty file") }
@@ -26,9 +28,16 @@ enum ClampfitEventFile {
         var segmentStarts: [Int] = []
         var lastTrace: Substring?
         var lastEnd: Double?
+        var lastStart: Double?
+        var duplicates = 0
+        var sectionBreak = false
         for (index, line) in t.lines.enumerated().dropFirst() where !line.trimmingCharacters(in: .whitespaces).isEmpty {
             let number = index + 1
             let cells = TextLines.cells(line, delimiter: delimiter)
+            if cells.allSatisfy(\.isEmpty) {
+                sectionBreak = true
+                continue
+            }
             guard cells.count > max(trace, level, start, end, amp, dwell) else {
                 throw t.error(.truncated, line: number, "row has \(cells.count) cells, fewer than the header's \(titles.count)")
             }
@@ -42,16 +51,22 @@ enum ClampfitEventFile {
             guard ms >= 0, t1 >= t0 else {
                 throw t.error(.invalidValue, line: number, field: "Dwell Time", "negative duration")
             }
+            if t0 == lastStart && t1 == lastEnd {
+                duplicates += 1
+                continue
+            }
             let gap = lastEnd.map { abs(t0 - $0) > max(1e-6, 1e-3 * ms) } ?? true
-            if cells[trace] != lastTrace || gap { segmentStarts.append(dwells.count) }
+            if cells[trace] != lastTrace || gap || sectionBreak { segmentStarts.append(dwells.count) }
+            sectionBreak = false
             lastTrace = cells[trace]
             lastEnd = t1
+            lastStart = t0
             dwells.append(Dwell(level: lvl, amplitude: pA, duration: ms * 1e-3))
         }
         guard !dwells.isEmpty else { throw t.error(.truncated, line: t.lines.count, "no events") }
         return DwellSequence(dwells: dwells, segmentStarts: segmentStarts,
                              provenance: Provenance(file: t.file, format: .clampfitEvents, formatVersion: "csv",
-                                                    metadata: ["events": String(dwells.count)]))
+                                                    metadata: ["events": String(dwells.count), "duplicate rows skipped": String(duplicates)]))
     }
 }
 

@@ -84,14 +84,14 @@ struct TextLines: Sendable {
         let printable = head.filter { $0 == 9 || $0 == 10 || $0 == 13 || ($0 >= 32 && $0 < 127) || $0 >= 0xA0 }.count
         guard printable * 100 >= head.count * 98 else { return nil }
         let text = String(decoding: head, as: UTF8.self)
-        let firstLine = text.split(whereSeparator: { $0 == "\n" || $0 == "\r" }).first.map(String.init) ?? ""
+        let firstLine = text.split(whereSeparator: \.isNewline).first.map(String.init) ?? ""
         let lower = firstLine.lowercased()
         if lower.hasPrefix("segment:") && lower.contains("dwells:") { return .dwt }
         if lower.hasPrefix("trace") && lower.contains("search") && lower.contains("level") { return .clampfitEvents }
         if lower.replacingOccurrences(of: " ", with: "").hasPrefix("start_s,duration_s,level") { return .dwellCSV }
         if lower.hasPrefix("atf") { return .textTrace }
         // A delimited numeric table, with or without one header line.
-        let sample = text.split(whereSeparator: { $0 == "\n" || $0 == "\r" }).dropFirst().prefix(3)
+        let sample = text.split(whereSeparator: \.isNewline).dropFirst().prefix(3)
         let numeric = sample.contains { line in
             let cells = TextLines.cells(line, delimiter: TextLines.delimiter(of: line)).filter { !$0.isEmpty }
             return !cells.isEmpty && cells.allSatisfy { Double($0) != nil }
