@@ -1,1 +1,1 @@
-// The Pipeline module. See README.md beside this file for what it holds.
+// Pipeline: ingest → condition → idealise → fit → report (issue 6). See README.md beside this file.
