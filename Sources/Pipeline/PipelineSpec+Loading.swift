@@ -50,10 +50,10 @@ extension PipelineSpec {
 
     // MARK: - Sections
 
-    private static func readSettings(_ y: YAMLReader) throws(PipelineError) -> ReadSettings {
-        guard let r = try y.section("read") else { return ReadSettings() }
+    private static func readSettings(_ y: YAMLReader) throws(PipelineError) -> ReadStage {
+        guard let r = try y.section("read") else { return ReadStage() }
         try r.rejectUnknownKeys(["sample_rate", "raw", "units"])
-        return ReadSettings(sampleRate: try r.double("sample_rate", positive: true), raw: try r.choice("raw", ["float32", "int16"]),
+        return ReadStage(sampleRate: try r.double("sample_rate", positive: true), raw: try r.choice("raw", ["float32", "int16"]),
                             units: try r.string("units"))
     }
 
@@ -66,22 +66,22 @@ extension PipelineSpec {
         return s.lowercased() == "auto" ? .firstCurrent : .name(s)
     }
 
-    private static func condition(_ y: YAMLReader) throws(PipelineError) -> ConditionSettings {
-        guard let c = try y.section("condition") else { return ConditionSettings() }
+    private static func condition(_ y: YAMLReader) throws(PipelineError) -> ConditionStage {
+        guard let c = try y.section("condition") else { return ConditionStage() }
         try c.rejectUnknownKeys(["filter_hz", "notch", "baseline"])
-        return ConditionSettings(filterHz: try c.double("filter_hz", positive: true),
+        return ConditionStage(filterHz: try c.double("filter_hz", positive: true),
                                  notch: try c.choice("notch", ["auto", "50", "60", "off"]) ?? "off",
                                  baseline: try c.bool("baseline") ?? false)
     }
 
-    private static func idealise(_ y: YAMLReader) throws(PipelineError) -> IdealiseSettings {
-        guard let s = try y.section("idealise") else { return IdealiseSettings() }
+    private static func idealise(_ y: YAMLReader) throws(PipelineError) -> IdealiseStage {
+        guard let s = try y.section("idealise") else { return IdealiseStage() }
         try s.rejectUnknownKeys(["method", "levels", "resolution", "tcrit"])
         var levels: Int?
         if let text = try s.string("levels"), text.lowercased() != "auto" {
             levels = try s.int("levels", min: 2)
         }
-        return IdealiseSettings(method: try s.choice("method", ["skm", "threshold"]) ?? "skm", levels: levels,
+        return IdealiseStage(method: try s.choice("method", ["skm", "threshold"]) ?? "skm", levels: levels,
                                 resolution: try s.double("resolution", positive: true), tCrit: try s.double("tcrit", positive: true))
     }
 
@@ -93,18 +93,18 @@ extension PipelineSpec {
         return path
     }
 
-    private static func fit(_ y: YAMLReader, spec: PipelineSpec) throws(PipelineError) -> FitSettings? {
+    private static func fit(_ y: YAMLReader, spec: PipelineSpec) throws(PipelineError) -> FitStage? {
         guard let f = try y.section("fit") else { return nil }
         try f.rejectUnknownKeys(["scheme", "concentration", "voltage", "route", "channels", "seed", "resolution", "tcrit"])
         let concentrations = try f.doubles("concentration") ?? []
         guard concentrations.allSatisfy({ $0 >= 0 }) else { throw f.error("concentration", "concentrations must be 0 or more (M)") }
-        return FitSettings(scheme: try existingFile(f, "scheme", spec: spec), concentrations: concentrations,
+        return FitStage(scheme: try existingFile(f, "scheme", spec: spec), concentrations: concentrations,
                            voltage: try f.double("voltage"), route: try f.choice("route", ["exact", "ssa", "both"]) ?? "exact",
                            channels: try f.int("channels", min: 1) ?? 1, seed: UInt64(try f.int("seed", min: 0) ?? 1),
                            resolution: try f.double("resolution", positive: true), tCrit: try f.double("tcrit", positive: true))
     }
 
-    private static func synthetic(_ y: YAMLReader, spec: PipelineSpec) throws(PipelineError) -> SyntheticSettings? {
+    private static func synthetic(_ y: YAMLReader, spec: PipelineSpec) throws(PipelineError) -> SyntheticStage? {
         guard let s = try y.section("synthetic") else { return nil }
         try s.rejectUnknownKeys(["scheme", "concentration", "voltage", "duration", "records", "channels", "sample_rate",
                                  "filter_hz", "noise_rms", "seed"])
@@ -113,13 +113,13 @@ extension PipelineSpec {
         let filter = try s.double("filter_hz", positive: true) ?? 5_000
         guard filter < sampleRate / 2 else { throw s.error("filter_hz", "must be below the Nyquist frequency (\(sampleRate / 2) Hz)") }
         guard duration * sampleRate <= 2e9 else { throw s.error("duration", "\(duration) s at \(sampleRate) Hz is more samples than PatchFit holds in memory") }
-        return SyntheticSettings(scheme: try existingFile(s, "scheme", spec: spec), concentration: try s.double("concentration", min: 0),
+        return SyntheticStage(scheme: try existingFile(s, "scheme", spec: spec), concentration: try s.double("concentration", min: 0),
                                  voltage: try s.double("voltage"), duration: duration, records: try s.int("records", min: 1) ?? 1,
                                  channels: try s.int("channels", min: 1) ?? 1, sampleRate: sampleRate, filterHz: filter,
                                  noiseRMS: try s.double("noise_rms", min: 0) ?? 0.3, seed: UInt64(try s.int("seed", min: 0) ?? 1))
     }
 
-    private static func network(_ y: YAMLReader, spec: PipelineSpec) throws(PipelineError) -> NetworkFitSettings? {
+    private static func network(_ y: YAMLReader, spec: PipelineSpec) throws(PipelineError) -> NetworkFitStage? {
         guard let n = try y.section("network") else { return nil }
         try n.rejectUnknownKeys(["model", "fit", "start", "trajectories", "t_end", "iterations", "learning_rate", "seed"])
         let names = try n.strings("fit") ?? []
@@ -129,7 +129,7 @@ extension PipelineSpec {
             throw n.error("start", "give one positive start value per fitted parameter (\(names.count))")
         }
         guard let tEnd = try n.double("t_end", positive: true) else { throw n.error("t_end", "is required (simulated time per trajectory)") }
-        return NetworkFitSettings(model: try existingFile(n, "model", spec: spec), fitParameters: names, start: start,
+        return NetworkFitStage(model: try existingFile(n, "model", spec: spec), fitParameters: names, start: start,
                                   trajectories: try n.int("trajectories", min: 1) ?? 64, tEnd: tEnd,
                                   iterations: try n.int("iterations", min: 1) ?? 300,
                                   learningRate: try n.double("learning_rate", positive: true) ?? 0.05,

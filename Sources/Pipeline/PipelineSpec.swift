@@ -27,18 +27,18 @@ public struct PipelineSpec: Sendable, Equatable {
     public var output: String
     /// Input patterns: files, folders, globs (for `recordings`).
     public var inputs: [String]
-    public var read: ReadSettings
+    public var read: ReadStage
     public var channel: ChannelSelector
-    public var condition: ConditionSettings
-    public var idealise: IdealiseSettings
-    public var fit: FitSettings?
-    public var synthetic: SyntheticSettings?
-    public var network: NetworkFitSettings?
+    public var condition: ConditionStage
+    public var idealise: IdealiseStage
+    public var fit: FitStage?
+    public var synthetic: SyntheticStage?
+    public var network: NetworkFitStage?
 }
 
 // MARK: - Stage settings
 
-public struct ReadSettings: Sendable, Equatable, Codable {
+public struct ReadStage: Sendable, Equatable, Codable {
     public var sampleRate: Double?
     public var raw: String?
     public var units: String?
@@ -52,7 +52,7 @@ public enum ChannelSelector: Sendable, Equatable, Codable {
     case name(String)
 }
 
-public struct ConditionSettings: Sendable, Equatable, Codable {
+public struct ConditionStage: Sendable, Equatable, Codable {
     /// Gaussian low-pass cut-off (Hz); nil = no extra filtering.
     public var filterHz: Double?
     /// "auto", "50", "60" or "off".
@@ -61,7 +61,7 @@ public struct ConditionSettings: Sendable, Equatable, Codable {
     public var baseline: Bool = false
 }
 
-public struct IdealiseSettings: Sendable, Equatable, Codable {
+public struct IdealiseStage: Sendable, Equatable, Codable {
     /// "skm" or "threshold".
     public var method: String = "skm"
     /// Number of levels including the closed one; nil = detect.
@@ -72,7 +72,7 @@ public struct IdealiseSettings: Sendable, Equatable, Codable {
     public var tCrit: Double?
 }
 
-public struct FitSettings: Sendable, Equatable, Codable {
+public struct FitStage: Sendable, Equatable, Codable {
     public var scheme: String
     /// Agonist concentration per record (M); one value applies to all.
     public var concentrations: [Double]
@@ -88,7 +88,7 @@ public struct FitSettings: Sendable, Equatable, Codable {
     public var tCrit: Double?
 }
 
-public struct SyntheticSettings: Sendable, Equatable, Codable {
+public struct SyntheticStage: Sendable, Equatable, Codable {
     public var scheme: String
     public var concentration: Double?
     public var voltage: Double?
@@ -104,7 +104,7 @@ public struct SyntheticSettings: Sendable, Equatable, Codable {
     public var seed: UInt64 = 1
 }
 
-public struct NetworkFitSettings: Sendable, Equatable, Codable {
+public struct NetworkFitStage: Sendable, Equatable, Codable {
     /// Reaction-network YAML (StochasticKinetics format).
     public var model: String
     /// Names of the parameters to fit; others stay at the model's values.
