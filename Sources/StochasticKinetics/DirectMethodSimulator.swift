@@ -11,10 +11,12 @@ public struct DirectMethodSimulator: Sendable {
     /// The network simulated (its parameter values are used unless coordinates are passed).
     public let network: ReactionNetwork
     let compiled: CompiledNetwork
+    let kernel: PropensityKernel
 
     public init(network: ReactionNetwork) {
         self.network = network
         self.compiled = CompiledNetwork(network)
+        self.kernel = PropensityKernel(compiled)
     }
 
     /// The key of the reverse-pass noise of trajectory (seed, index).
@@ -46,8 +48,13 @@ public struct DirectMethodSimulator: Sendable {
         var recorder = EventListRecorder(expected: min(horizon.maxEvents, 1 << 16))
         var stream = RandomStream(seed: seed, stream: UInt64(truncatingIfNeeded: index))
         var x = x0
-        let end = try run(values: values, state: &x, stream: &stream, horizon: horizon, recorder: &recorder)
-        return Trajectory(initialState: x0, eventTimes: recorder.times, reactions: recorder.reactions, endTime: end,
+        let end: Double
+        do { end = try run(values: values, state: &x, stream: &stream, horizon: horizon, recorder: &recorder) } catch {
+            _ = recorder.finish()
+            throw error
+        }
+        let (times, reactions) = recorder.finish()
+        return Trajectory(initialState: x0, eventTimes: times, reactions: reactions, endTime: end,
                           finalState: x, noiseKey: Self.noiseKey(seed: seed, index: index))
     }
 
@@ -75,72 +82,78 @@ public struct DirectMethodSimulator: Sendable {
     // MARK: - The direct-method loop
 
     /// Runs the direct method from `state`, calling `recorder` before every event; returns the
-    /// end time. Allocation-free except for what the recorder stores.
+    /// end time. Allocation-free apart from what the recorder stores.
     func run<R: EventRecorder>(values: [Double], state: inout [Int], stream: inout RandomStream,
                                horizon: SimulationHorizon, recorder: inout R) throws -> Double {
-        let c = compiled
-        let m = c.reactionCount
-        let rates = c.effectiveRates(values: values)
-        var propensities = [Double](repeating: 0, count: m)
+        let kern = kernel
+        let m = kern.reactionCount, sCount = kern.speciesCount
+        let rates = compiled.effectiveRates(values: values)
+        let a = UnsafeMutablePointer<Double>.allocate(capacity: max(m, 1))
+        let x = UnsafeMutablePointer<Int>.allocate(capacity: max(sCount, 1))
+        defer { a.deallocate(); x.deallocate() }
+        for s in 0..<sCount { x[s] = state[s] }
+        var rng = stream
         var t = 0.0
         var events = 0
         var failure: KineticsError?
-        state.withUnsafeMutableBufferPointer { x in
-            propensities.withUnsafeMutableBufferPointer { a in
-                values.withUnsafeBufferPointer { v in
-                    rates.withUnsafeBufferPointer { k in
-                    c.changeStart.withUnsafeBufferPointer { cStart in
-                    c.changeSpecies.withUnsafeBufferPointer { cSpecies in
-                    c.changeDelta.withUnsafeBufferPointer { cDelta in
-                    c.dependentStart.withUnsafeBufferPointer { dStart in
-                    c.dependents.withUnsafeBufferPointer { deps in
-                        let fast = c.allMassAction
-                        @inline(__always) func evaluate(_ j: Int) -> Double {
-                            fast ? k[j] * c.combinations(j, counts: UnsafeBufferPointer(x))
-                                 : c.propensity(j, counts: UnsafeBufferPointer(x), values: v)
+        let maxTime = horizon.maxTime, maxEvents = horizon.maxEvents
+        rates.withUnsafeBufferPointer { kb in
+            values.withUnsafeBufferPointer { v in
+                guard let k = kb.baseAddress else { return }
+                let closed = kern.closedForm
+                for j in 0..<m { a[j] = kern.propensity(j, x, k, v) }
+                while true {
+                    var a0 = 0.0
+                    for j in 0..<m { a0 += a[j] }
+                    if !closed {
+                        // Supplied laws may misbehave: check every propensity before using it.
+                        for j in 0..<m where !(a[j] >= 0 && a[j] < .infinity) {
+                            failure = .invalidPropensity(reaction: compiled.names[j], value: a[j], step: events)
+                            return
                         }
-                        for j in 0..<m { a[j] = evaluate(j) }
-                        while true {
-                            var a0 = 0.0
-                            for j in 0..<m {
-                                let aj = a[j]
-                                if !(aj >= 0) || aj == .infinity {
-                                    failure = .invalidPropensity(reaction: c.names[j], value: aj, step: events)
-                                    return
-                                }
-                                a0 += aj
-                            }
-                            if a0 <= 0 { break }                             // absorbing state
-                            let tNext = t - libmLog(stream.uniformPositive()) / a0
-                            if tNext > horizon.maxTime { break }
-                            if events == horizon.maxEvents {
-                                if horizon.maxTime.isFinite {
-                                    failure = .stepLimitExceeded(limit: events, time: t)
-                                }
-                                return
-                            }
-                            // Inverse transform over cumulative propensities; the last positive one
-                            // absorbs rounding so a zero-propensity reaction is never chosen.
-                            let target = stream.uniformPositive() * a0
-                            var chosen = -1, cumulative = 0.0
-                            for j in 0..<m where a[j] > 0 {
-                                chosen = j
-                                cumulative += a[j]
-                                if cumulative >= target { break }
-                            }
-                            recorder.record(time: tNext, reaction: chosen, stateBefore: UnsafeBufferPointer(x))
-                            t = tNext
-                            events += 1
-                            for i in cStart[chosen]..<cStart[chosen + 1] { x[cSpecies[i]] += cDelta[i] }
-                            for i in dStart[chosen]..<dStart[chosen + 1] { a[deps[i]] = evaluate(deps[i]) }
+                    }
+                    if !(a0 > 0) { break }                                  // absorbing state
+                    let tNext = t - libmLog(rng.uniformPositive()) / a0
+                    if tNext > maxTime { break }
+                    if events == maxEvents {
+                        if maxTime < .infinity { failure = .stepLimitExceeded(limit: events, time: t) }
+                        break
+                    }
+                    // Inverse transform over cumulative propensities. A zero-propensity reaction
+                    // cannot reach the (positive) target first; rounding past the end backs off to
+                    // the last positive propensity.
+                    let target = rng.uniformPositive() * a0
+                    var chosen = 0
+                    var cumulative = a[0]
+                    while cumulative < target && chosen < m - 1 {
+                        chosen += 1
+                        cumulative += a[chosen]
+                    }
+                    while a[chosen] == 0 && chosen > 0 { chosen -= 1 }
+                    recorder.record(time: tNext, reaction: chosen, stateBefore: x)
+                    t = tNext
+                    events += 1
+                    for i in kern.changeStart[chosen]..<kern.changeStart[chosen + 1] {
+                        x[kern.changeSpecies[i]] &+= kern.changeDelta[i]
+                    }
+                    if closed {
+                        for i in kern.dependentStart[chosen]..<kern.dependentStart[chosen + 1] {
+                            let j = kern.dependents[i]
+                            a[j] = kern.closedPropensity(j, x, k)
                         }
-                    }}}}}
+                    } else {
+                        for i in kern.dependentStart[chosen]..<kern.dependentStart[chosen + 1] {
+                            let j = kern.dependents[i]
+                            a[j] = kern.propensity(j, x, k, v)
+                        }
                     }
                 }
             }
         }
+        stream = rng
+        for s in 0..<sCount { state[s] = x[s] }
         if let failure { throw failure }
-        return horizon.maxTime.isFinite ? horizon.maxTime : t
+        return maxTime.isFinite ? maxTime : t
     }
 }
 
@@ -148,21 +161,48 @@ public struct DirectMethodSimulator: Sendable {
 
 /// Receives each event of the direct-method loop (before the state changes).
 protocol EventRecorder {
-    mutating func record(time: Double, reaction: Int, stateBefore: UnsafeBufferPointer<Int>)
+    mutating func record(time: Double, reaction: Int, stateBefore: UnsafeMutablePointer<Int>)
 }
 
-/// Stores (time, reaction) per event: the tape.
+/// Stores (time, reaction) per event in manually grown buffers: the tape.
 struct EventListRecorder: EventRecorder {
-    var times: [Double] = []
-    var reactions: [Int32] = []
+    var times: UnsafeMutablePointer<Double>
+    var reactions: UnsafeMutablePointer<Int32>
+    var count = 0
+    var capacity: Int
+
     init(expected: Int) {
-        times.reserveCapacity(expected)
-        reactions.reserveCapacity(expected)
+        capacity = max(expected, 16)
+        times = .allocate(capacity: capacity)
+        reactions = .allocate(capacity: capacity)
     }
+
     @inline(__always)
-    mutating func record(time: Double, reaction: Int, stateBefore: UnsafeBufferPointer<Int>) {
-        times.append(time)
-        reactions.append(Int32(truncatingIfNeeded: reaction))
+    mutating func record(time: Double, reaction: Int, stateBefore: UnsafeMutablePointer<Int>) {
+        if count == capacity { grow() }
+        times[count] = time
+        reactions[count] = Int32(truncatingIfNeeded: reaction)
+        count += 1
+    }
+
+    mutating func grow() {
+        let newCapacity = capacity * 2
+        let t = UnsafeMutablePointer<Double>.allocate(capacity: newCapacity)
+        let r = UnsafeMutablePointer<Int32>.allocate(capacity: newCapacity)
+        t.update(from: times, count: count)
+        r.update(from: reactions, count: count)
+        times.deallocate(); reactions.deallocate()
+        times = t; reactions = r
+        capacity = newCapacity
+    }
+
+    /// Moves the events into arrays and frees the buffers.
+    mutating func finish() -> (times: [Double], reactions: [Int32]) {
+        let result = (Array(UnsafeBufferPointer(start: times, count: count)),
+                      Array(UnsafeBufferPointer(start: reactions, count: count)))
+        times.deallocate(); reactions.deallocate()
+        capacity = 0
+        return result
     }
 }
 
@@ -178,7 +218,7 @@ struct GridRecorder: EventRecorder {
         values = [Int](repeating: 0, count: grid.count * species)
     }
     @inline(__always)
-    mutating func record(time: Double, reaction: Int, stateBefore: UnsafeBufferPointer<Int>) {
+    mutating func record(time: Double, reaction: Int, stateBefore: UnsafeMutablePointer<Int>) {
         while next < grid.count && grid[next] < time {
             for s in 0..<species { values[next * species + s] = stateBefore[s] }
             next += 1

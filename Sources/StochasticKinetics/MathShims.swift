@@ -12,3 +12,13 @@ func libmLog(_ x: Double) -> Double { log(x) }
 /// Exponential (libm `exp`).
 @usableFromInline @inline(__always)
 func libmExp(_ x: Double) -> Double { exp(x) }
+
+/// log(1 + x) accurate for small x (libm `log1p`).
+@usableFromInline @inline(__always)
+func log1p(_ x: Double) -> Double {
+    #if canImport(Glibc)
+    Glibc.log1p(x)
+    #else
+    Darwin.log1p(x)
+    #endif
+}

@@ -31,6 +31,7 @@ public struct StraightThroughGradient: Sendable {
     public let network: ReactionNetwork
     public var options: GradientOptions
     let compiled: CompiledNetwork
+    let kernel: PropensityKernel
 
     /// - Throws: `invalidArgument` for τ ≤ 0, K < 0 or a non-positive clip norm.
     public init(network: ReactionNetwork, options: GradientOptions = GradientOptions()) throws {
@@ -42,6 +43,7 @@ public struct StraightThroughGradient: Sendable {
         self.network = network
         self.options = options
         self.compiled = CompiledNetwork(network)
+        self.kernel = PropensityKernel(compiled)
     }
 
     // MARK: - Noise
@@ -51,14 +53,14 @@ public struct StraightThroughGradient: Sendable {
     /// choice. Zero-propensity reactions get −∞. Public so that oracles (dual numbers) can
     /// replay the identical noise.
     public static func perturbedLogits(propensities a: [Double], chosen: Int, noiseKey: UInt64, event: Int) -> [Double] {
-        var z = [Double](repeating: -.infinity, count: a.count)
         let a0 = a.reduce(0, +)
-        a.withUnsafeBufferPointer { ab in
-            z.withUnsafeMutableBufferPointer { zb in
-                fillPerturbedLogits(a: ab, a0: a0, chosen: chosen, key: eventKey(noiseKey, event), z: zb)
-            }
+        let key = eventKey(noiseKey, event)
+        let e0 = CounterNoise.exponential(key: key, counter: UInt64(a.count))
+        let zr = libmLog(a0) - libmLog(e0)
+        return a.indices.map { j in
+            if j == chosen { return zr }
+            return a[j] > 0 ? zr - logGap(a: a[j], a0: a0, e0: e0, key: key, j: j) : -.infinity
         }
-        return z
     }
 
     @inline(__always)
@@ -66,18 +68,11 @@ public struct StraightThroughGradient: Sendable {
         key &+ UInt64(truncatingIfNeeded: event) &* 0xD1B5_4A32_D192_ED03
     }
 
+    /// z_r − z_j = log1p(E_j·a0/(a_j·E_0)) ≥ 0 for a non-chosen reaction j with a_j > 0
+    /// (from z_r = log a0 − log E_0 and z_j = −log(E_0/a0 + E_j/a_j)).
     @inline(__always)
-    static func fillPerturbedLogits(a: UnsafeBufferPointer<Double>, a0: Double, chosen r: Int, key: UInt64,
-                                    z: UnsafeMutableBufferPointer<Double>) {
-        let m = a.count
-        let e0 = CounterNoise.exponential(key: key, counter: UInt64(m))
-        let zr = libmLog(a0) - libmLog(e0)
-        let base = e0 / a0
-        for j in 0..<m {
-            if j == r { z[j] = zr } else if a[j] > 0 {
-                z[j] = -libmLog(base + CounterNoise.exponential(key: key, counter: UInt64(j)) / a[j])
-            } else { z[j] = -.infinity }
-        }
+    static func logGap(a: Double, a0: Double, e0: Double, key: UInt64, j: Int) -> Double {
+        log1p(CounterNoise.exponential(key: key, counter: UInt64(j)) * a0 / (a * e0))
     }
 
     // MARK: - Reverse pass
@@ -94,99 +89,118 @@ public struct StraightThroughGradient: Sendable {
         guard adjoint.times.count == n, adjoint.states.count == (n + 1) * sCount else {
             throw KineticsError.invalidArgument("adjoint shape does not match the trajectory (\(n) events)")
         }
-        let k = options.truncation
-        let buckets = k.map { max($0, 0) } ?? 1           // ring of per-age state adjoints
+        let truncation = options.truncation
+        let buckets = truncation.map { max($0, 0) } ?? 1     // ring of per-age state adjoints
+        let carries = truncation != 0
+        let kern = kernel
+        let rates = compiled.effectiveRates(values: values)
         var thetaBar = [Double](repeating: 0, count: network.parameters.count)
-        var ring = [Double](repeating: 0, count: max(buckets, 1) * sCount)
-        var x = trajectory.finalState
-        var a = [Double](repeating: 0, count: m), z = a, y = a, yBar = a, aBar = a
-        var contribution = [Double](repeating: 0, count: sCount), scratchS = contribution
         var scratchP = thetaBar
+        // One block for all per-step scratch: a, y, ā (m each); x̄′, (∂a/∂x)ᵀā, scratch (S each); ring.
+        let block = UnsafeMutablePointer<Double>.allocate(capacity: 3 * m + 3 * sCount + max(buckets, 1) * sCount)
+        let x = UnsafeMutablePointer<Int>.allocate(capacity: max(sCount, 1))
+        defer { block.deallocate(); x.deallocate() }
+        let a = block, y = block + m, aBar = block + 2 * m
+        let xBarNext = block + 3 * m, cBar = xBarNext + sCount, scratchS = cBar + sCount, ring = scratchS + sCount
+        for s in 0..<(max(buckets, 1) * sCount) { ring[s] = 0 }
+        for s in 0..<sCount { x[s] = trajectory.finalState[s] }
         let invTau = 1 / options.temperature
-        let c = compiled
+        let squarePower = invTau == 2                      // τ = 0.5: (1 + gap)^−2 needs no exp/log
+        let cb = UnsafeMutableBufferPointer(start: cBar, count: sCount)
+        let ssb = UnsafeMutableBufferPointer(start: scratchS, count: sCount)
+        let key0 = trajectory.noiseKey
         thetaBar.withUnsafeMutableBufferPointer { tb in
-        ring.withUnsafeMutableBufferPointer { ring in
-        x.withUnsafeMutableBufferPointer { x in
-        a.withUnsafeMutableBufferPointer { a in
-        z.withUnsafeMutableBufferPointer { z in
-        y.withUnsafeMutableBufferPointer { y in
-        yBar.withUnsafeMutableBufferPointer { yBar in
-        aBar.withUnsafeMutableBufferPointer { aBar in
-        contribution.withUnsafeMutableBufferPointer { cb in
-        scratchS.withUnsafeMutableBufferPointer { ss in
         scratchP.withUnsafeMutableBufferPointer { sp in
         values.withUnsafeBufferPointer { v in
+        rates.withUnsafeBufferPointer { kb in
         trajectory.eventTimes.withUnsafeBufferPointer { times in
         trajectory.reactions.withUnsafeBufferPointer { reactions in
         adjoint.times.withUnsafeBufferPointer { tAdj in
         adjoint.states.withUnsafeBufferPointer { xAdj in
+            guard let k = kb.baseAddress else { return }
             // Segment N: its direct state adjoint enters the youngest bucket.
-            if buckets > 0 { for s in 0..<sCount { ring[s] = xAdj[n * sCount + s] } }
-            var head = 0                                   // ring index of age 0
-            var timeBar = 0.0                              // total adjoint of τ_n
+            if carries { for s in 0..<sCount { ring[s] = xAdj[n * sCount + s] } }
+            var head = 0                                   // ring slot of age 0
+            var timeBar = 0.0                              // total adjoint of τ_event
             var event = n
             while event >= 1 {
                 let r = Int(reactions[event - 1])
                 timeBar += tAdj[event - 1]
-                // x̄′ = Σ of the live buckets (adjoint of x_event).
+                // x̄′ = Σ of the live buckets (adjoint of the state after the event).
                 var live = false
-                if buckets > 0 && k != 0 {
-                    for s in 0..<sCount {
-                        var sum = 0.0
-                        for b in 0..<buckets { sum += ring[((head + b) % buckets) * sCount + s] }
-                        cb[s] = sum
-                        if sum != 0 { live = true }
+                if carries {
+                    if buckets == 1 {
+                        for s in 0..<sCount { xBarNext[s] = ring[s]; if ring[s] != 0 { live = true } }
+                    } else {
+                        for s in 0..<sCount { xBarNext[s] = 0 }
+                        var slot = head
+                        for _ in 0..<buckets {
+                            for s in 0..<sCount { xBarNext[s] += ring[slot * sCount + s] }
+                            slot = slot + 1 == buckets ? 0 : slot + 1
+                        }
+                        for s in 0..<sCount where xBarNext[s] != 0 { live = true }
                     }
                 }
-                // Back to the state before the event.
-                for i in c.changeStart[r]..<c.changeStart[r + 1] { x[c.changeSpecies[i]] -= c.changeDelta[i] }
-                let xs = UnsafeBufferPointer(x)
+                // Back to the state before the event; recompute its propensities.
+                for i in kern.changeStart[r]..<kern.changeStart[r + 1] { x[kern.changeSpecies[i]] &-= kern.changeDelta[i] }
                 var a0 = 0.0, active = 0
                 for j in 0..<m {
-                    a[j] = c.propensity(j, counts: xs, values: v)
-                    a0 += a[j]
-                    if a[j] > 0 { active += 1 }
+                    let aj = kern.propensity(j, x, k, v)
+                    a[j] = aj
+                    a0 += aj
+                    if aj > 0 { active += 1 }
                     aBar[j] = 0
                 }
                 let dt = times[event - 1] - (event >= 2 ? times[event - 2] : 0)
-                // Choice (straight-through surrogate softmax).
+                // Choice: surrogate y = softmax(z/τ) with the regenerated conditional Gumbel noise.
                 if live && active >= 2 {
-                    Self.fillPerturbedLogits(a: UnsafeBufferPointer(a), a0: a0, chosen: r,
-                                             key: Self.eventKey(trajectory.noiseKey, event), z: z)
-                    let zmax = z[r]
+                    let key = Self.eventKey(key0, event)
+                    let e0 = CounterNoise.exponential(key: key, counter: UInt64(m))
                     var norm = 0.0
                     for j in 0..<m {
-                        if a[j] > 0 { y[j] = libmExp((z[j] - zmax) * invTau); norm += y[j] } else { y[j] = 0 }
+                        if j == r { y[j] = 1 } else if a[j] > 0 {
+                            if squarePower {
+                                let ratio = CounterNoise.exponential(key: key, counter: UInt64(j)) * a0 / (a[j] * e0)
+                                let w = 1 / (1 + ratio)
+                                y[j] = w * w
+                            } else {
+                                y[j] = libmExp(-invTau * Self.logGap(a: a[j], a0: a0, e0: e0, key: key, j: j))
+                            }
+                        } else { y[j] = 0 }
+                        norm += y[j]
                     }
                     var mean = 0.0
+                    let invNorm = 1 / norm
                     for j in 0..<m where a[j] > 0 {
-                        y[j] /= norm
+                        y[j] *= invNorm
                         var dot = 0.0
-                        for i in c.changeStart[j]..<c.changeStart[j + 1] { dot += Double(c.changeDelta[i]) * cb[c.changeSpecies[i]] }
-                        yBar[j] = dot
+                        for i in kern.changeStart[j]..<kern.changeStart[j + 1] {
+                            dot += Double(kern.changeDelta[i]) * xBarNext[kern.changeSpecies[i]]
+                        }
+                        aBar[j] = dot                          // ȳ_j for now
                         mean += y[j] * dot
                     }
-                    for j in 0..<m where a[j] > 0 { aBar[j] = invTau * y[j] * (yBar[j] - mean) / a[j] }
+                    for j in 0..<m where a[j] > 0 { aBar[j] = invTau * y[j] * (aBar[j] - mean) / a[j] }
                 }
                 // Waiting time Δt = E/a0: ∂Δt/∂a_j = −Δt/a0 for every j.
                 let timeTerm = -timeBar * dt / a0
-                for s in 0..<sCount { cb[s] = 0 }
+                for s in 0..<sCount { cBar[s] = 0 }
                 for j in 0..<m {
-                    c.accumulateDerivatives(j, weight: aBar[j] + timeTerm, propensity: a[j], counts: xs, values: v,
-                                            thetaBar: tb, stateBar: cb, scratchTheta: sp, scratchState: ss)
+                    kern.accumulate(j, weight: aBar[j] + timeTerm, propensity: a[j], x, k, v,
+                                    thetaBar: tb, stateBar: cb, scratchTheta: sp, scratchState: ssb)
                 }
-                // Age the buckets: the oldest falls off (truncation), the new youngest holds
-                // (∂a/∂x)ᵀā plus the loss's direct adjoint of x_{event−1}.
+                // Age the buckets: the oldest falls off (truncation after K choices); the new
+                // youngest holds (∂a/∂x)ᵀā plus the loss's direct adjoint of the earlier state.
                 let base = (event - 1) * sCount
-                if let k, k >= 1 {
-                    head = (head + buckets - 1) % buckets
-                    for s in 0..<sCount { ring[head * sCount + s] = cb[s] + xAdj[base + s] }
-                } else if k == nil {
-                    for s in 0..<sCount { ring[s] += cb[s] + xAdj[base + s] }
+                if truncation == nil {
+                    for s in 0..<sCount { ring[s] += cBar[s] + xAdj[base + s] }
+                } else if carries {
+                    head = head == 0 ? buckets - 1 : head - 1
+                    for s in 0..<sCount { ring[head * sCount + s] = cBar[s] + xAdj[base + s] }
                 }
                 event -= 1
             }
-        }}}}}}}}}}}}}}}}
+        }}}}}}}}
         if let clip = options.clipNorm {
             let norm = thetaBar.reduce(0) { $0 + $1 * $1 }.squareRoot()
             if norm > clip { thetaBar = thetaBar.map { $0 * clip / norm } }
