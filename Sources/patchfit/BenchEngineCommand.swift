@@ -26,6 +26,12 @@ struct BenchEngineCommand: ParsableCommand {
     @Option(help: "Repeats (best time is reported).")
     var repeats = 3
 
+    @Flag(help: "Instead of speed: measure the bias/variance of the channel3 Popen gradient vs τ, K and horizon (Markdown table).")
+    var gradientBias = false
+
+    @Option(help: "Events per setting of the gradient-bias sweep.")
+    var biasEvents = 2_000_000
+
     func validate() throws {
         guard events > 0, trajectoriesPerThread > 0, repeats > 0 else {
             throw ValidationError("--events, --trajectories-per-thread and --repeats must be positive")
@@ -33,6 +39,7 @@ struct BenchEngineCommand: ParsableCommand {
     }
 
     func run() throws {
+        if gradientBias { return try runGradientBias() }
         let all = ParallelEnsemble.defaultThreads
         var results: [EngineThroughput] = []
         for model in BenchmarkModels.all {
@@ -54,5 +61,20 @@ struct BenchEngineCommand: ParsableCommand {
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
             print(String(decoding: try encoder.encode(results), as: UTF8.self))
         }
+    }
+
+    /// Popen of channel3 is a stationary time average of O; its exact gradient is known.
+    func runGradientBias() throws {
+        let model = BenchmarkModels.channel3
+        let forward = [1000.0, 2000], backward = [500.0, 800]
+        let exact = LinearChain.stationaryAverageGradient(forward: forward, backward: backward, weights: [0, 0, 1])
+        let pi = LinearChain.stationaryDistribution(forward: forward, backward: backward)
+        let eventRate = pi[0] * 1000 + pi[1] * 2500 + pi[2] * 800          // mean exits per second
+        print("exact ∂Popen/∂log k (k12, k21, k23, k32): \(exact)")
+        let rows = try GradientBiasStudy.sweep(network: model.network, observable: model.observable, exactGradient: exact,
+                                               eventRate: eventRate, burnIn: 0.01, eventsPerSetting: biasEvents) { row in
+            FileHandle.standardError.write(Data("τ \(row.temperature) K \(row.truncation.map(String.init) ?? "none") events \(Int(row.eventsPerTrajectory)): bias \(row.relativeBias)\n".utf8))
+        }
+        print(GradientBiasStudy.markdownTable(rows, parameterNames: ["k12", "k21", "k23", "k32"]))
     }
 }
