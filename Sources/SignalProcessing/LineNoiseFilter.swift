@@ -29,6 +29,15 @@ public struct LineNoiseFilter: Sendable, Equatable {
         public var harmonics: [Int]
         /// RMS of the interference subtracted, in sample units.
         public var removedRMS: Double
+
+        public init(lineFrequency: Double?, harmonics: [Int], removedRMS: Double) {
+            self.lineFrequency = lineFrequency
+            self.harmonics = harmonics
+            self.removedRMS = removedRMS
+        }
+
+        /// Nothing found, nothing removed.
+        public static let none = Report(lineFrequency: nil, harmonics: [], removedRMS: 0)
     }
 
     public var mode: Mode

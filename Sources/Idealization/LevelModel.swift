@@ -1,0 +1,78 @@
+import Foundation
+
+/// A hidden Markov model of a sampled current: K levels with Gaussian noise and a
+/// per-sample transition matrix between them.
+public struct LevelModel: Sendable, Equatable {
+    /// Mean current of each level, ascending after `sorted()`.
+    public var means: [Double]
+    /// Noise standard deviation of each level (> 0).
+    public var sds: [Double]
+    /// Per-sample transition probabilities, row i → column j (rows sum to 1).
+    public var transitions: [[Double]]
+    /// Probability of each level at the first sample of a segment.
+    public var initial: [Double]
+
+    public var count: Int { means.count }
+
+    public init(means: [Double], sds: [Double], transitions: [[Double]], initial: [Double]) {
+        self.means = means
+        self.sds = sds
+        self.transitions = transitions
+        self.initial = initial
+    }
+
+    /// A starting model: the given levels and noise, staying put with probability `stay`.
+    public init(means: [Double], sds: [Double], stay: Double = 0.95) {
+        let k = means.count
+        let off = k > 1 ? (1 - stay) / Double(k - 1) : 0
+        self.init(means: means, sds: sds,
+                  transitions: (0..<k).map { i in (0..<k).map { $0 == i ? (k > 1 ? stay : 1) : off } },
+                  initial: [Double](repeating: 1 / Double(k), count: k))
+    }
+
+    /// The same model with levels in ascending order of mean; `order[new] = old`.
+    func sorted() -> (LevelModel, order: [Int]) {
+        let order = means.indices.sorted { means[$0] < means[$1] }
+        let m = LevelModel(means: order.map { means[$0] }, sds: order.map { sds[$0] },
+                           transitions: order.map { i in order.map { transitions[i][$0] } },
+                           initial: order.map { initial[$0] })
+        return (m, order)
+    }
+
+    /// Re-estimates the model from a level path (segmental k-means step): each level's mean
+    /// and SD from its samples, transitions from counted jumps (plus ½ pseudo-count so that no
+    /// jump becomes impossible). Levels with no samples keep their previous parameters.
+    /// With `equalSpacing` the means are then projected onto μ_0 + k·A (weights n_k/σ_k²).
+    func reestimated(from x: [Double], path: [UInt8], segments: [Range<Int>], minSD: Double,
+                     equalSpacing: Bool = false) -> LevelModel {
+        let k = count
+        var n = [Double](repeating: 0, count: k), s = n, ss = n
+        var jumps = [Double](repeating: 0.5, count: k * k)
+        var starts = [Double](repeating: 0.5, count: k)
+        for seg in segments where !seg.isEmpty {
+            starts[Int(path[seg.lowerBound])] += 1
+            var prev = Int(path[seg.lowerBound])
+            for t in seg {
+                let l = Int(path[t])
+                n[l] += 1; s[l] += x[t]; ss[l] += x[t] * x[t]
+                if t > seg.lowerBound { jumps[prev * k + l] += 1 }
+                prev = l
+            }
+        }
+        var m = self
+        for j in 0..<k where n[j] >= 2 {
+            m.means[j] = s[j] / n[j]
+            m.sds[j] = max(minSD, (max(0, ss[j] / n[j] - m.means[j] * m.means[j])).squareRoot())
+        }
+        if equalSpacing && k >= 3 {
+            m.means = GaussianMixture.latticeProjection(m.means, weights: (0..<k).map { n[$0] / (m.sds[$0] * m.sds[$0]) })
+        }
+        for i in 0..<k {
+            let row = (0..<k).reduce(0) { $0 + jumps[i * k + $1] }
+            m.transitions[i] = (0..<k).map { jumps[i * k + $0] / row }
+        }
+        let total = starts.reduce(0, +)
+        m.initial = starts.map { $0 / total }
+        return m
+    }
+}
