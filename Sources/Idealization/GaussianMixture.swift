@@ -49,6 +49,7 @@ public struct GaussianMixture: Sendable, Equatable {
         try IdealizationError.check(x)
         guard k >= 3 else { return try fit(x, components: max(1, k), iterations: iterations) }
         let h = Histogram(x, bins: 1024)
+        let coarse = Histogram(x, bins: 256)   // the start search needs no finer bins
         let lo = h.low, range = h.width * Double(h.counts.count)
         var bestStart: (means: [Double], sd: Double)? = nil
         var bestLL = -Double.infinity
@@ -57,8 +58,8 @@ public struct GaussianMixture: Sendable, Equatable {
             for mi in 0..<10 {
                 let mu0 = lo + range * 0.3 * Double(mi) / 9
                 let means = (0..<k).map { mu0 + a * Double($0) }
-                guard let m = try? em(h, samples: x.count, means: means, sd: max(a / 4, h.width),
-                                      lattice: true, iterations: 15) else { continue }
+                guard let m = try? em(coarse, samples: x.count, means: means, sd: max(a / 4, coarse.width),
+                                      lattice: true, iterations: 10) else { continue }
                 if m.logLikelihood > bestLL { bestLL = m.logLikelihood; bestStart = (means, max(a / 4, h.width)) }
             }
         }

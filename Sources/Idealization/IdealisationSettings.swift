@@ -42,6 +42,10 @@ public struct IdealisationSettings: Sendable, Equatable {
     public var levelCount: Int?
     /// Whether levels are equally spaced (identical channels) or free; `.auto` lets BIC decide.
     public var levelSpacing: LevelSpacing = .auto
+    /// Known level currents (pA, any order), e.g. the shut level and a full opening measured on
+    /// long events. Threshold crossing then splits halfway between them (the half-amplitude
+    /// rule proper); SKM and Baum–Welch start from them. Overrides `levelCount`.
+    public var fixedLevels: [Double]?
     /// Largest number of levels detection may choose.
     public var maxLevels: Int = 6
     /// Resolution (dead time) to impose, s. nil: 0.179/f_c of the combined filter if one is
@@ -73,6 +77,9 @@ public struct IdealisationSettings: Sendable, Equatable {
         if let f = acquisitionFilterCutoff, !(f.isFinite && f > 0) { throw bad("acquisition cut-off must be > 0 Hz, got \(f)") }
         if !(driftCutoff.isFinite && driftCutoff > 0) { throw bad("drift cut-off must be > 0 Hz, got \(driftCutoff)") }
         if let k = levelCount, k < 2 || k > 64 { throw bad("number of levels must be 2…64 (shut plus open levels), got \(k)") }
+        if let l = fixedLevels, l.count < 2 || l.count > 64 || l.contains(where: { !$0.isFinite }) || Set(l).count != l.count {
+            throw bad("fixed levels must be 2…64 distinct finite currents, got \(l)")
+        }
         if maxLevels < 2 || maxLevels > 64 { throw bad("maximum number of levels must be 2…64, got \(maxLevels)") }
         if let r = resolution, !(r.isFinite && r >= 0) { throw bad("resolution must be ≥ 0 s, got \(r)") }
         if maxIterations < 1 { throw bad("iterations must be ≥ 1, got \(maxIterations)") }

@@ -60,7 +60,11 @@ public enum Idealiser {
         let passes = settings.baselineCorrection ? settings.driftPasses : 0
         for pass in 0...passes {
             let y = pass == 0 ? x : zip(x, drift).map { $0 - $1 }
-            fit = try LevelFit.run(y, segments: segments, settings: settings, warmStart: fit?.model)
+            // The number of levels is detected once, on the first pass.
+            var passSettings = settings
+            if let f = fit, settings.fixedLevels == nil { passSettings.levelCount = f.model.count }
+            fit = try LevelFit.run(y, segments: segments, settings: passSettings, sampleInterval: sampleInterval,
+                                   warmStart: fit?.model)
             guard pass < passes, let f = fit else { break }
             drift = try estimateDrift(x, fit: f, segments: segments, sampleInterval: sampleInterval, cutoff: settings.driftCutoff)
         }

@@ -42,23 +42,38 @@ public struct LevelModel: Sendable, Equatable {
     /// Re-estimates the model from a level path (segmental k-means step): each level's mean
     /// and SD from its samples, transitions from counted jumps (plus ½ pseudo-count so that no
     /// jump becomes impossible). Levels with no samples keep their previous parameters.
+    /// `guardSamples` samples at each end of every dwell are left out of the means and SDs: on
+    /// a filtered record they lie on the rising or falling edge, and counting them biases the
+    /// levels towards each other and inflates the noise (a level with no interior samples falls
+    /// back to all of its samples).
     /// With `equalSpacing` the means are then projected onto μ_0 + k·A (weights n_k/σ_k²).
     func reestimated(from x: [Double], path: [UInt8], segments: [Range<Int>], minSD: Double,
-                     equalSpacing: Bool = false) -> LevelModel {
+                     equalSpacing: Bool = false, guardSamples: Int = 0) -> LevelModel {
         let k = count
         var n = [Double](repeating: 0, count: k), s = n, ss = n
+        var nAll = n, sAll = n, ssAll = n
         var jumps = [Double](repeating: 0.5, count: k * k)
         var starts = [Double](repeating: 0.5, count: k)
         for seg in segments where !seg.isEmpty {
             starts[Int(path[seg.lowerBound])] += 1
-            var prev = Int(path[seg.lowerBound])
+            var runStart = seg.lowerBound
             for t in seg {
                 let l = Int(path[t])
-                n[l] += 1; s[l] += x[t]; ss[l] += x[t] * x[t]
-                if t > seg.lowerBound { jumps[prev * k + l] += 1 }
-                prev = l
+                if t + 1 < seg.upperBound && path[t + 1] != path[t] { jumps[l * k + Int(path[t + 1])] += 1 }
+                else if t + 1 < seg.upperBound { jumps[l * k + l] += 1 }
+                guard t + 1 == seg.upperBound || path[t + 1] != path[t] else { continue }
+                // A run [runStart, t] of level l ends here.
+                for u in runStart...t {
+                    nAll[l] += 1; sAll[l] += x[u]; ssAll[l] += x[u] * x[u]
+                }
+                let lo = runStart + guardSamples, hi = t - guardSamples
+                if lo <= hi {
+                    for u in lo...hi { n[l] += 1; s[l] += x[u]; ss[l] += x[u] * x[u] }
+                }
+                runStart = t + 1
             }
         }
+        for j in 0..<k where n[j] < 2 { n[j] = nAll[j]; s[j] = sAll[j]; ss[j] = ssAll[j] }
         var m = self
         for j in 0..<k where n[j] >= 2 {
             m.means[j] = s[j] / n[j]
