@@ -6,10 +6,10 @@ import Foundation
 /// Unlike segmental k-means, which counts only the single best path, it weighs every path by
 /// its probability, so brief events the Viterbi path misses still inform the rates. It stores
 /// n×K forward variables, so on long records it estimates from the first `maxSamples` samples
-/// (default 2^21, ~20 s at 100 kHz) and the caller decodes the whole record afterwards.
+/// (default 2^18, ~2.6 s at 100 kHz) and the caller decodes the whole record afterwards.
 enum BaumWelch {
     static func fit(_ x: [Double], model start: LevelModel, segments: [Range<Int>],
-                    iterations: Int, minSD: Double, maxSamples: Int = 1 << 21) -> (LevelModel, logLikelihood: Double) {
+                    iterations: Int, minSD: Double, maxSamples: Int = 1 << 18) -> (LevelModel, logLikelihood: Double) {
         var model = start
         let k = model.count
         // Clip the segments to the first maxSamples samples.
