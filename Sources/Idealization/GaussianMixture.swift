@@ -33,9 +33,8 @@ public struct GaussianMixture: Sendable, Equatable {
         try IdealizationError.check(x)
         guard k >= 1 else { throw IdealizationError.invalidSetting("number of levels must be ≥ 1, got \(k)") }
         let h = Histogram(x, bins: 1024)
-        let sorted = x.sorted()
-        let means = (0..<k).map { sorted[min(sorted.count - 1, Int((Double($0) + 0.5) / Double(k) * Double(sorted.count)))] }
-        let spread = (sorted[sorted.count - 1] - sorted[0])
+        let means = (0..<k).map { h.quantile((Double($0) + 0.5) / Double(k)) }
+        let spread = h.width * Double(h.counts.count)
         return try em(h, samples: x.count, means: means, sd: max(spread / Double(2 * k), h.width),
                       lattice: false, iterations: iterations)
     }
@@ -198,4 +197,15 @@ struct Histogram {
     }
 
     func centre(_ b: Int) -> Double { low + (Double(b) + 0.5) * width }
+
+    /// The bin centre where the cumulative count first reaches fraction `p` (no sort needed).
+    func quantile(_ p: Double) -> Double {
+        let target = p * Double(counts.reduce(0, +))
+        var cumulative = 0.0
+        for b in counts.indices {
+            cumulative += Double(counts[b])
+            if cumulative >= target { return centre(b) }
+        }
+        return centre(counts.count - 1)
+    }
 }

@@ -30,6 +30,12 @@ public struct LevelModel: Sendable, Equatable {
                   initial: [Double](repeating: 1 / Double(k), count: k))
     }
 
+    /// The most probable level path (Viterbi) of `samples`, split into `segments` (default: one).
+    /// Long records are decoded in parallel chunks; the result does not depend on the core count.
+    public func viterbiPath(_ samples: [Double], segments: [Range<Int>]? = nil) -> [UInt8] {
+        Viterbi.path(samples, model: self, segments: segments ?? [0..<samples.count])
+    }
+
     /// The same model with levels in ascending order of mean; `order[new] = old`.
     func sorted() -> (LevelModel, order: [Int]) {
         let order = means.indices.sorted { means[$0] < means[$1] }
