@@ -47,10 +47,17 @@ enum Viterbi {
         let k = model.count, n = x.count
         guard n > 0 else { return }
         if k == 1 { for t in 0..<n { path[t] = 0 }; return }
-        let logA = model.transitions.flatMap { $0.map { log(max($0, 1e-300)) } }
-        let a = model.sds.map { -0.5 / ($0 * $0) }
-        let b = model.sds.map { -log($0) }
-        let mu = model.means
+        // One flat parameter block read through a raw pointer (no bounds checks in the loop):
+        // log A transposed (column j contiguous), then μ, −1/(2σ²), −log σ.
+        let params = UnsafeMutablePointer<Double>.allocate(capacity: k * k + 3 * k)
+        defer { params.deallocate() }
+        let laT = params, mu = params + k * k, a = mu + k, b = a + k
+        for i in 0..<k {
+            for j in 0..<k { laT[j * k + i] = log(max(model.transitions[i][j], 1e-300)) }
+            mu[i] = model.means[i]
+            a[i] = -0.5 / (model.sds[i] * model.sds[i])
+            b[i] = -log(model.sds[i])
+        }
         var back = [UInt8](repeating: 0, count: n * k)
         var delta = [Double](repeating: 0, count: k)
         for j in 0..<k {
@@ -59,17 +66,18 @@ enum Viterbi {
         }
         var next = delta
         back.withUnsafeMutableBufferPointer { bp in
-            logA.withUnsafeBufferPointer { la in
                 delta.withUnsafeMutableBufferPointer { d0 in
                     next.withUnsafeMutableBufferPointer { d1 in
                         var cur = d0.baseAddress!, nxt = d1.baseAddress!
+                        let xs = x.baseAddress!
                         for t in 1..<n {
-                            let xt = x[t]
+                            let xt = xs[t]
                             let row = bp.baseAddress! + t * k
                             for j in 0..<k {
-                                var best = cur[0] + la[j], arg = 0
+                                let col = laT + j * k
+                                var best = cur[0] + col[0], arg = 0
                                 for i in 1..<k {
-                                    let v = cur[i] + la[i * k + j]
+                                    let v = cur[i] + col[i]
                                     if v > best { best = v; arg = i }
                                 }
                                 row[j] = UInt8(truncatingIfNeeded: arg)
@@ -94,7 +102,6 @@ enum Viterbi {
                         }
                     }
                 }
-            }
         }
     }
 }

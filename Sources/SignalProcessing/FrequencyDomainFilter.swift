@@ -39,7 +39,11 @@ enum FrequencyDomainFilter {
                     while c < chunkCount {
                         let first = c * block
                         let start = first - margin
-                        for i in 0..<fftLength { buf.real[i] = inp.p[reflect(start + i, n)] }
+                        if start >= 0 && start + fftLength <= n {
+                            buf.real.update(from: inp.p + start, count: fftLength)
+                        } else {
+                            for i in 0..<fftLength { buf.real[i] = inp.p[reflect(start + i, n)] }
+                        }
                         buf.forwardTransform()
                         for k in 0..<bins {
                             buf.spectrum[k].0 *= response[k]
@@ -47,7 +51,7 @@ enum FrequencyDomainFilter {
                         }
                         buf.inverseTransform()
                         let count = min(block, n - first)
-                        for i in 0..<count { out.p[first + i] = buf.real[margin + i] }
+                        (out.p + first).update(from: buf.real + margin, count: count)
                         c += workers
                     }
                 }
