@@ -35,7 +35,7 @@ public struct IdealisationSettings: Sendable, Equatable {
     /// Cut-off (Hz) of the Gaussian smoothing that defines "slow" for the drift.
     public var driftCutoff: Double = 1
     /// Drift/idealisation alternations when `baselineCorrection` is on.
-    public var driftPasses: Int = 3
+    public var driftPasses: Int = 6
     /// The method.
     public var method: Method = .skm
     /// Number of levels (shut plus open levels); nil: detected from the amplitude histogram.

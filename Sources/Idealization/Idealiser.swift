@@ -55,34 +55,74 @@ public enum Idealiser {
         try IdealizationError.check(x)
 
         // MARK: Levels, alternating with drift estimation.
-        var drift = [Double](repeating: 0, count: x.count)
+        // Two starting guesses for the drift, and the better final fit (smaller residual) wins:
+        // none (right when the closed level anchors the record), and the slow part of the record
+        // itself (right when gating is fast and stationary, so the local mean moves only with
+        // the drift — a many-channel patch, where residual iteration alone can lock onto a
+        // wrong solution with the drift traded for level indices).
         var fit: LevelFit? = nil
-        let passes = settings.baselineCorrection ? settings.driftPasses : 0
-        for pass in 0...passes {
-            let y = pass == 0 ? x : zip(x, drift).map { $0 - $1 }
-            // The number of levels is detected once, on the first pass.
-            var passSettings = settings
-            if let f = fit, settings.fixedLevels == nil { passSettings.levelCount = f.model.count }
-            fit = try LevelFit.run(y, segments: segments, settings: passSettings, sampleInterval: sampleInterval,
-                                   warmStart: fit?.model)
-            guard pass < passes, let f = fit else { break }
-            drift = try estimateDrift(x, fit: f, segments: segments, sampleInterval: sampleInterval, cutoff: settings.driftCutoff)
+        var drift = [Double](repeating: 0, count: x.count)
+        if settings.baselineCorrection {
+            let mean = x.reduce(0, +) / Double(x.count)
+            let slowRecord = try estimateDrift(x.map { $0 - mean }, levels: nil, segments: segments,
+                                               sampleInterval: sampleInterval, cutoff: settings.driftCutoff)
+            var bestScore = Double.infinity
+            for start in [[Double](repeating: 0, count: x.count), slowRecord] {
+                let (candidate, candidateDrift) = try iterateDrift(x, start: start, segments: segments,
+                                                                   sampleInterval: sampleInterval, settings: settings)
+                let score = residualPower(x, fit: candidate, drift: candidateDrift)
+                if score < bestScore { bestScore = score; fit = candidate; drift = candidateDrift }
+            }
+        } else {
+            fit = try LevelFit.run(x, segments: segments, settings: settings, sampleInterval: sampleInterval, warmStart: nil)
         }
         guard let fit else { throw IdealizationError.emptyRecord }
-        let y = passes > 0 ? zip(x, drift).map { $0 - $1 } : x
+        let y = settings.baselineCorrection ? zip(x, drift).map { $0 - $1 } : x
         return try assemble(fit, conditioned: y, drift: drift, segments: segments, sampleInterval: sampleInterval,
                             settings: settings, lineReport: lineReport, provenance: provenance)
     }
 
     // MARK: - Drift
 
-    /// Slow part of (record − fitted level), per segment, with zero mean overall.
-    static func estimateDrift(_ x: [Double], fit: LevelFit, segments: [Range<Int>], sampleInterval: Double,
+    /// Alternates idealisation and drift estimation `driftPasses` times from a starting drift.
+    static func iterateDrift(_ x: [Double], start: [Double], segments: [Range<Int>], sampleInterval: Double,
+                             settings: IdealisationSettings) throws -> (LevelFit, [Double]) {
+        var drift = start
+        var fit: LevelFit? = nil
+        for pass in 0...settings.driftPasses {
+            let y = zip(x, drift).map { $0 - $1 }
+            // The number of levels is detected once, on the first pass.
+            var passSettings = settings
+            if let f = fit, settings.fixedLevels == nil { passSettings.levelCount = f.model.count }
+            let f = try LevelFit.run(y, segments: segments, settings: passSettings, sampleInterval: sampleInterval,
+                                     warmStart: fit?.model)
+            fit = f
+            if pass == settings.driftPasses { break }
+            drift = try estimateDrift(x, levels: f, segments: segments, sampleInterval: sampleInterval, cutoff: settings.driftCutoff)
+        }
+        guard let fit else { throw IdealizationError.emptyRecord }
+        return (fit, drift)
+    }
+
+    /// Mean squared (record − drift − fitted level).
+    static func residualPower(_ x: [Double], fit: LevelFit, drift: [Double]) -> Double {
+        var s = 0.0
+        for t in x.indices {
+            let r = x[t] - drift[t] - fit.model.means[Int(fit.path[t])]
+            s += r * r
+        }
+        return s / Double(max(1, x.count))
+    }
+
+    /// Slow part of (record − fitted level) — or of the record itself when `levels` is nil —
+    /// per segment, with zero mean overall.
+    static func estimateDrift(_ x: [Double], levels fit: LevelFit?, segments: [Range<Int>], sampleInterval: Double,
                               cutoff: Double) throws -> [Double] {
         var drift = [Double](repeating: 0, count: x.count)
         do {
             for seg in segments {
-                let residual = seg.map { x[$0] - fit.model.means[Int(fit.path[$0])] }
+                let residual: [Double]
+                if let fit { residual = seg.map { x[$0] - fit.model.means[Int(fit.path[$0])] } } else { residual = Array(x[seg]) }
                 let smooth = try BaselineDrift.smoothResidual(residual, sampleInterval: sampleInterval, cutoff: cutoff)
                 drift.replaceSubrange(seg, with: smooth)
             }

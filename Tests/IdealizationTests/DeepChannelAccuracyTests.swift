@@ -21,7 +21,10 @@ final class DeepChannelAccuracyTests: XCTestCase {
         let qubSKM = DeepChannelData.accuracy(try DeepChannelData.levels(skm), data.truth)
         let qubHalf = DeepChannelData.accuracy(try DeepChannelData.levels(halfAmplitude), data.truth)
         print("ACCURACY \(record): PatchFit SKM \(accuracies["skm"]!)  PatchFit threshold \(accuracies["threshold"]!)  QuB SKM \(qubSKM)  QuB half-amplitude \(qubHalf)")
+        // The issue's bar: at least QuB's SKM. PatchFit's SKM also clears QuB's half-amplitude
+        // idealisation on both records (measured 0.9993 vs 0.9943 and 0.976 vs 0.844).
         XCTAssertGreaterThanOrEqual(accuracies["skm"]!, qubSKM)
+        XCTAssertGreaterThanOrEqual(accuracies["skm"]!, qubHalf)
     }
 
     func testOneChannelRecord() throws {
