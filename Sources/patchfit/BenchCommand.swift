@@ -5,5 +5,5 @@ struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Measure PatchFit's speed on this machine.",
-        subcommands: [BenchIngestCommand.self, BenchEngineCommand.self])
+        subcommands: [BenchIngestCommand.self, BenchEngineCommand.self, BenchIdealiseCommand.self])
 }
