@@ -35,7 +35,7 @@ struct HJCSojourn: Sendable {
     /// Largest m of the exact expansion used.
     static let exactOrder = 1
 
-    init(q: QMatrix, within a: [Int], complement f: [Int], resolution tau: Double) throws {
+    init(q: QMatrix, within a: [Int], complement f: [Int], resolution tau: Double, asymptotic: Bool = true) throws {
         tRes = tau; kA = a.count; kF = f.count
         let qAA = q.block(a, a), qAF = q.block(a, f), qFA = q.block(f, a), qFF = q.block(f, f)
         let specFF = try qFF.spectralDecomposition()
@@ -85,7 +85,7 @@ struct HJCSojourn: Sendable {
         // spectral matrices of Q_FF (eigenvalues μ_k) and g_k(s) = ∫₀^τ e^{(μ_k − s)t} dt.
         let mk = specFF.spectralMatrices.map { qAF * $0 * qFA }
         let w = WFunction(qAA: qAA, mk: mk, mu: specFF.eigenvalues, tau: tau)
-        roots = try w.roots()
+        roots = asymptotic ? try w.roots() : []
         var terms: [Matrix] = []
         for s in roots {
             let h = w.h(s)

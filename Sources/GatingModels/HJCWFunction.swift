@@ -48,8 +48,12 @@ struct WFunction {
 
     /// Number of eigenvalues of H(s) above s. Each eigenvalue branch h_j(s) − s decreases
     /// strictly in s, so this count drops by one at each root of det W (HJC 1992 §5).
+    /// Far below the fastest shut-state rate, H(s) overflows; its eigenvalues then all lie
+    /// far above s (the integral terms grow like e^{−sτ}), so the count is kA.
     private func countAbove(_ s: Double) throws -> Int {
-        try h(s).eigenvalues().filter { $0 > s }.count
+        let m = h(s)
+        guard m.isFinite else { return qAA.rows }
+        return try m.eigenvalues().filter { $0 > s }.count
     }
 
     /// The kA roots of det W(s) = 0, all negative: bracket by bisection on the eigenvalue
@@ -93,12 +97,16 @@ struct WFunction {
             stack.append((mid, b, nm, nb))
         }
         var out: [Double] = []
-        for (a, b) in brackets {
-            if let r = brentRoot({ determinant($0) }, a, b) { out.append(r) } else {
-                // det W may not change sign across an even-multiplicity bracket: use the
-                // eigenvalue branch crossing instead.
-                out.append(0.5 * (a + b))
+        for (a0, b0) in brackets {
+            // Narrow each bracket by bisection on the count (robust where det W overflows),
+            // then polish with Brent's method on det W.
+            var a = a0, b = b0
+            let na = try countAbove(a)
+            while b - a > 1e-7 * max(abs(a), abs(b), 1e-300) {
+                let mid = 0.5 * (a + b)
+                if try countAbove(mid) == na { a = mid } else { b = mid }
             }
+            out.append(brentRoot({ determinant($0) }, a, b) ?? 0.5 * (a + b))
         }
         guard out.count == k else { throw GatingModelsError.rootFindingFailed(context: "found \(out.count) of \(k) roots") }
         return out.sorted()

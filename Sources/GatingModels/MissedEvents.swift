@@ -16,15 +16,19 @@ public struct MissedEventsTheory: Sendable {
     /// Equilibrium initial vector of apparent shuttings, φ_F = φ_A eG_AF / (φ_A eG_AF u_F).
     public let shuttingInitialVector: [Double]
 
+    /// - Parameters:
+    ///   - asymptoticRoots: false skips the roots of det W(s): means, Popen and initial
+    ///     vectors stay exact, but densities beyond 3 t_res and the asymptotic pdfs are then
+    ///     empty (zero). Use it for extreme concentrations where e^{−sτ} overflows.
     /// - Throws: `invalidArgument` for t_res ≤ 0 or not finite; numerical errors from the
     ///   eigen-decompositions and root finding.
-    public init(_ q: QMatrix, resolution tRes: Double) throws {
+    public init(_ q: QMatrix, resolution tRes: Double, asymptoticRoots: Bool = true) throws {
         guard tRes.isFinite, tRes > 0 else {
             throw GatingModelsError.invalidArgument(name: "resolution", reason: "\(tRes) s must be finite and > 0")
         }
         resolution = tRes
-        open = try HJCSojourn(q: q, within: q.openStates, complement: q.shutStates, resolution: tRes)
-        shut = try HJCSojourn(q: q, within: q.shutStates, complement: q.openStates, resolution: tRes)
+        open = try HJCSojourn(q: q, within: q.openStates, complement: q.shutStates, resolution: tRes, asymptotic: asymptoticRoots)
+        shut = try HJCSojourn(q: q, within: q.shutStates, complement: q.openStates, resolution: tRes, asymptotic: asymptoticRoots)
         // eG_AF = eR_A*(0) Q_AF e^{Q_FF τ}; φ_A is the stationary vector of eG_AF eG_FA.
         let gAF = open.integratedSurvivor * open.exitFactor
         let gFA = shut.integratedSurvivor * shut.exitFactor

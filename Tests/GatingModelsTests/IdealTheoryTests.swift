@@ -62,3 +62,49 @@ final class IdealTheoryTests: XCTestCase {
         XCTAssertEqual(a[0] * exp(-n / tau[0]) + a[1] * exp(-n / tau[1]), a[2] * (1 - exp(-n / tau[2])), accuracy: 1e-12)
     }
 }
+
+/// The concentration–Popen curve of CH82 (REFERENCE.md §2).
+///
+/// SCALCS finds EC50 by bisection only until the normalised response is within 0.001 of
+/// 0.5, so its EC50s carry up to ~0.2 % error; its nH is a finite-difference slope at that
+/// EC50. Tests therefore check (a) our EC50 is exact (Popen there is max/2 to 1e-9) and
+/// (b) the golden EC50 meets SCALCS's own criterion on our curve, (c) nH within what the
+/// golden EC50's offset implies (2e-4). For the HJC curve SCALCS's maximum search stopped at
+/// ~24.9 µM (0.961848 is our HJC curve's value there); the curve itself keeps rising to a
+/// plateau of 0.98156 at ≥ 10 mM (missed brief shuttings of A2R lengthen apparent
+/// openings), which `PopenCurve` reports. Relative to SCALCS's maximum our HJC curve gives
+/// its EC50 to 1e-4. The golden HJC nH (1.90505) is NOT reproduced: relative to SCALCS's
+/// maximum we get 1.9268, relative to the plateau 1.8889 — an open discrepancy.
+final class PopenCurveTests: XCTestCase {
+    func testIdealCurve() throws {
+        let s = try ch82()
+        let c = try PopenCurve.analyse(s)
+        assertRelative(c.maximum, 0.967739, 5e-5, "ideal max")
+        let atEC50 = try PopenCurve.popen(s, RecordConditions(concentration: c.ec50), resolution: nil)
+        XCTAssertEqual(atEC50, c.maximum / 2, accuracy: 1e-9)
+        let atGolden = try PopenCurve.popen(s, RecordConditions(concentration: 2.40803e-6), resolution: nil)
+        XCTAssertEqual(atGolden / c.maximum, 0.5, accuracy: 0.001, "golden EC50 meets SCALCS's criterion")
+        assertRelative(c.ec50, 2.40803e-6, 2.5e-3, "ideal EC50 (SCALCS tolerance)")
+        assertRelative(c.hillCoefficient, 1.89185, 2e-4, "ideal nH")
+    }
+
+    func testApparentCurveAt100Microseconds() throws {
+        let s = try ch82()
+        let c = try PopenCurve.analyse(s, resolution: 100e-6)
+        XCTAssertEqual(c.maximum, 0.98156, accuracy: 1e-4, "HJC plateau")
+        let p: (Double) -> Double = { (try? PopenCurve.popen(s, RecordConditions(concentration: $0), resolution: 100e-6)) ?? .nan }
+        // SCALCS's maximum is our curve's value near 24.9 µM.
+        XCTAssertEqual(p(2.4923e-5), 0.961848, accuracy: 1e-5)
+        // EC50 relative to that maximum: bisection in log c.
+        let golden = 0.961848
+        var lo = log(1e-7), hi = log(1e-4)
+        for _ in 0..<100 { let m = 0.5 * (lo + hi); if p(exp(m)) < golden / 2 { lo = m } else { hi = m } }
+        let ec50 = exp(0.5 * (lo + hi))
+        assertRelative(ec50, 2.36034e-6, 1e-4, "HJC EC50 relative to SCALCS's maximum")
+        // nH of `analyse` is the logit slope at its own EC50 relative to its own maximum.
+        let h = 1e-4
+        let logit: (Double) -> Double = { x in let v = p(c.ec50 * exp(x)); return log(v / (c.maximum - v)) }
+        assertRelative(c.hillCoefficient, (logit(h) - logit(-h)) / (2 * h), 1e-6, "HJC nH self-consistent")
+        XCTAssertEqual(p(c.ec50), c.maximum / 2, accuracy: 1e-9)
+    }
+}
