@@ -15,6 +15,9 @@ public struct MissedEventsTheory: Sendable {
     public let openingInitialVector: [Double]
     /// Equilibrium initial vector of apparent shuttings, φ_F = φ_A eG_AF / (φ_A eG_AF u_F).
     public let shuttingInitialVector: [Double]
+    /// Indices (scheme order) of the open and shut states.
+    public let openStateIndices: [Int]
+    public let shutStateIndices: [Int]
 
     /// - Parameters:
     ///   - asymptoticRoots: false skips the roots of det W(s): means, Popen and initial
@@ -27,6 +30,8 @@ public struct MissedEventsTheory: Sendable {
             throw GatingModelsError.invalidArgument(name: "resolution", reason: "\(tRes) s must be finite and > 0")
         }
         resolution = tRes
+        openStateIndices = q.openStates
+        shutStateIndices = q.shutStates
         open = try HJCSojourn(q: q, within: q.openStates, complement: q.shutStates, resolution: tRes, asymptotic: asymptoticRoots)
         shut = try HJCSojourn(q: q, within: q.shutStates, complement: q.openStates, resolution: tRes, asymptotic: asymptoticRoots)
         // eG_AF = eR_A*(0) Q_AF e^{Q_FF τ}; φ_A is the stationary vector of eG_AF eG_FA.

@@ -100,3 +100,22 @@ final class MissedEventsTests: XCTestCase {
         XCTAssertEqual(t.apparentOpenTimePDF.mean, t.meanApparentOpenTime, accuracy: 0.01 * t.meanApparentOpenTime)
     }
 }
+
+/// First-order (MIL-style) correction: a proper generator whose pdfs integrate to 1, close
+/// to the exact HJC pdf at small t_res and equal to the ideal one as t_res → 0.
+final class FirstOrderMissedEventsTests: XCTestCase {
+    func testFirstOrderGeneratorAndPDFs() throws {
+        let q = try ch82().qMatrix(ch82Conditions)
+        let t = try MissedEventsTheory(q, resolution: 100e-6)
+        for s in t.firstOrderQ.rowSums { XCTAssertEqual(s, 0, accuracy: 1e-9) }
+        let open = try t.firstOrderOpenTimePDF(), shut = try t.firstOrderShutTimePDF()
+        XCTAssertEqual(open.areas.reduce(0, +), 1, accuracy: 1e-10)
+        XCTAssertEqual(shut.areas.reduce(0, +), 1, accuracy: 1e-10)
+        // The slow apparent open component: first order within 2 % of exact HJC (162.93 s⁻¹).
+        XCTAssertEqual(open.rates[1], t.apparentOpenTimePDF.rates[1], accuracy: 0.02 * t.apparentOpenTimePDF.rates[1])
+        // As t_res → 0 the first-order pdf tends to the ideal one (rates to 1e-3 at 10 ns).
+        let tiny = try MissedEventsTheory(q, resolution: 1e-8)
+        let ideal = try q.idealOpenTimePDF(), fo = try tiny.firstOrderOpenTimePDF()
+        for i in 0..<2 { XCTAssertEqual(fo.rates[i], ideal.rates[i], accuracy: 1e-3 * ideal.rates[i]) }
+    }
+}
