@@ -108,3 +108,37 @@ final class PopenCurveTests: XCTestCase {
         XCTAssertEqual(p(c.ec50), c.maximum / 2, accuracy: 1e-9)
     }
 }
+
+/// The small generators of REFERENCE.md §2 (kA = 1) against closed-form oracles.
+final class SmallGeneratorTests: XCTestCase {
+    func testCKS() throws {
+        let q = try QMatrix(Matrix([[-1, 1, 0], [19, -29, 10], [0, 0.026, -0.026]]), conductanceClasses: [1, 0, 0])
+        // Detailed balance: p ∝ [19, 1, 10/0.026].
+        let w = [19.0, 1, 10 / 0.026], total = w.reduce(0, +)
+        let p = try q.equilibriumOccupancies()
+        for i in 0..<3 { XCTAssertEqual(p[i], w[i] / total, accuracy: 1e-12) }
+        let open = try q.idealOpenTimePDF()
+        XCTAssertEqual(open.rates, [1], "one open state leaving at rate 1")
+        // Shut rates: eigenvalues of [[29, −10], [−0.026, 0.026]]: (tr ± √(tr² − 4 det)) / 2.
+        let tr = 29.026, det = 29 * 0.026 - 10 * 0.026
+        let shut = try q.idealShutTimePDF()
+        XCTAssertEqual(shut.rates[0], (tr + (tr * tr - 4 * det).squareRoot()) / 2, accuracy: 1e-10)
+        XCTAssertEqual(shut.rates[1], (tr - (tr * tr - 4 * det).squareRoot()) / 2, accuracy: 1e-12)
+        // Mean shut time: φF (−Q_FF)⁻¹ u with φF = [1, 0]: (1 + 10/0.026)/19.
+        XCTAssertEqual(shut.mean, (1 + 10 / 0.026) / 19, accuracy: 1e-9)
+    }
+
+    func testCB() throws {
+        let q = try QMatrix(Matrix([[-2, 1, 1, 0], [1, -101, 0, 100], [50, 0, -50, 0], [0, 5.6, 0, -5.6]]),
+                            conductanceClasses: [1, 0, 0, 0])
+        let p = try q.equilibriumOccupancies()
+        // pQ = 0 and Σp = 1.
+        let pq = p * q.matrix
+        for v in pq { XCTAssertEqual(v, 0, accuracy: 1e-12) }
+        XCTAssertEqual(p.reduce(0, +), 1, accuracy: 1e-12)
+        // Mean open time 1/2 s; mean shut time from detailed balance: (1 − Popen)/(Popen · 2).
+        XCTAssertEqual(try q.idealOpenTimePDF().mean, 0.5, accuracy: 1e-12)
+        let po = try q.popen()
+        XCTAssertEqual(try q.idealShutTimePDF().mean, (1 - po) / (po * 2), accuracy: 1e-10)
+    }
+}
