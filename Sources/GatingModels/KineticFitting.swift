@@ -34,6 +34,18 @@ public struct FitSettings: Sendable, Equatable {
     }
 }
 
+/// One record to fit: its dwells, conditions and (optionally) its own t_crit.
+public struct FitInput: Sendable {
+    public var sequence: DwellSequence
+    public var conditions: RecordConditions
+    /// t_crit for this record in s (overrides `FitSettings.tCrit`).
+    public var tCrit: Double?
+
+    public init(_ sequence: DwellSequence, conditions: RecordConditions, tCrit: Double? = nil) {
+        self.sequence = sequence; self.conditions = conditions; self.tCrit = tCrit
+    }
+}
+
 /// Entry point for callers (CLI, Pipeline): prepares records and runs the requested routes.
 public enum KineticFitting {
     /// Whether the SSA route is available in this build (needs the StochasticKinetics engine).
@@ -58,18 +70,21 @@ public enum KineticFitting {
     }
 
     /// Prepares one likelihood record per (sequence, conditions).
-    public static func records(_ inputs: [(DwellSequence, RecordConditions)], settings: FitSettings) throws -> [LikelihoodRecord] {
-        try inputs.map { seq, cond in
+    public static func records(_ inputs: [FitInput], settings: FitSettings) throws -> [LikelihoodRecord] {
+        try inputs.map { input in
+            let seq = input.sequence, cond = input.conditions
             guard let tRes = settings.resolution ?? seq.resolution, tRes > 0 else {
                 throw GatingModelsError.invalidArgument(name: "resolution", reason: "record '\(seq.provenance.file)' has no resolution imposed; give one")
             }
             guard seq.openingCount > 0 else { throw GatingModelsError.noOpenings(record: seq.provenance.file) }
-            return try LikelihoodRecord(seq, conditions: cond, resolution: tRes, tCrit: settings.tCrit ?? .infinity)
+            let tCrit = input.tCrit ?? settings.tCrit ?? .infinity
+            guard tCrit > 0, !tCrit.isNaN else { throw GatingModelsError.invalidArgument(name: "tcrit", reason: "\(tCrit) s must be > 0") }
+            return try LikelihoodRecord(seq, conditions: cond, resolution: tRes, tCrit: tCrit)
         }
     }
 
     /// Runs the fit(s). Returns one result per route run.
-    public static func run(_ scheme: GatingScheme, inputs: [(DwellSequence, RecordConditions)],
+    public static func run(_ scheme: GatingScheme, inputs: [FitInput],
                            settings: FitSettings) throws -> [KineticFitResult] {
         try validate(settings)
         let recs = try records(inputs, settings: settings)

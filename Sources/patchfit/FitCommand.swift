@@ -30,8 +30,8 @@ struct FitCommand: ParsableCommand {
     @Option(help: "Resolution t_res in seconds (default: the file's own, if it has one).")
     var resolution: Double?
 
-    @Option(help: "Critical shut time t_crit in seconds that ends a group of openings (default: no split).")
-    var tcrit: Double?
+    @Option(parsing: .upToNextOption, help: "Critical shut time t_crit in seconds that ends a group of openings (one value, or one per file; default: no split).")
+    var tcrit: [Double] = []
 
     @Option(help: "Channels in the patch (the exact route needs 1).")
     var channels: Int = 1
@@ -52,7 +52,7 @@ struct FitCommand: ParsableCommand {
     var out: String
 
     var settings: FitSettings {
-        FitSettings(resolution: resolution, tCrit: tcrit, channels: channels, route: route, seed: seed,
+        FitSettings(resolution: resolution, tCrit: tcrit.count == 1 ? tcrit[0] : nil, channels: channels, route: route, seed: seed,
                     maxEvaluations: maxEvaluations)
     }
 
@@ -64,19 +64,25 @@ struct FitCommand: ParsableCommand {
         guard conc.allSatisfy({ $0.isFinite && $0 >= 0 }) else { throw ValidationError("--conc values must be finite and ≥ 0 (mol/L)") }
         guard voltage.isFinite else { throw ValidationError("--voltage must be finite (volts)") }
         guard maxEvaluations > 0 else { throw ValidationError("--max-evaluations must be > 0") }
-        if let t = tcrit, let r = resolution, t < r { throw ValidationError("--tcrit must be ≥ --resolution") }
+        guard tcrit.count <= 1 || tcrit.count == dwells.count else {
+            throw ValidationError("--tcrit needs one value, or one per file (\(dwells.count))")
+        }
+        guard tcrit.allSatisfy({ $0.isFinite && $0 > 0 && $0 >= (resolution ?? 0) }) else {
+            throw ValidationError("--tcrit values must be finite, > 0 and ≥ --resolution (seconds)")
+        }
         do { try KineticFitting.validate(settings) } catch let e as GatingModelsError { throw ValidationError(e.description) }
     }
 
     func run() throws {
         let model = try GatingScheme(contentsOf: scheme)
-        var inputs: [(DwellSequence, RecordConditions)] = []
+        var inputs: [FitInput] = []
         for (i, path) in dwells.enumerated() {
             guard case let .dwells(seq) = try PatchFileReader.read(path) else {
                 throw ValidationError("\(path) is a sampled recording; idealise it first (patchfit fit takes dwell files)")
             }
             let c = conc.isEmpty ? 0 : conc[conc.count == 1 ? 0 : i]
-            inputs.append((seq, RecordConditions(concentration: c, voltage: voltage)))
+            let t = tcrit.count > 1 ? tcrit[i] : nil
+            inputs.append(FitInput(seq, conditions: RecordConditions(concentration: c, voltage: voltage), tCrit: t))
         }
         let results = try KineticFitting.run(model, inputs: inputs, settings: settings)
         try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)

@@ -165,7 +165,7 @@ final class GatingSchemeTests: XCTestCase {
         XCTAssertThrowsError(try LikelihoodRecord(brief, conditions: ch82Conditions, resolution: 1e-4)) { e in
             XCTAssertEqual(e as? GatingModelsError, .noOpenings(record: "brief.csv"))
         }
-        XCTAssertThrowsError(try KineticFitting.run(try ch82(), inputs: [(shutOnly, ch82Conditions)], settings: FitSettings(resolution: 1e-4))) { e in
+        XCTAssertThrowsError(try KineticFitting.run(try ch82(), inputs: [FitInput(shutOnly, conditions: ch82Conditions)], settings: FitSettings(resolution: 1e-4))) { e in
             XCTAssertEqual(e as? GatingModelsError, .noOpenings(record: "shut.csv"))
         }
     }
