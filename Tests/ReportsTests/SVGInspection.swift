@@ -1,4 +1,5 @@
 import Foundation
+import Reports
 #if canImport(FoundationXML)
 import FoundationXML
 #endif
@@ -12,6 +13,10 @@ final class SVGInspection: NSObject, XMLParserDelegate {
     private(set) var elements: [String] = []
     /// Every attribute value seen.
     private(set) var attributeValues: [String] = []
+    /// Attributes of every <text> element, parallel to `texts`.
+    private(set) var textAttributes: [[String: String]] = []
+    /// Attributes of every <rect> element.
+    private(set) var rects: [[String: String]] = []
     private var inText = false
     private var current = ""
     private(set) var parseError: Error?
@@ -30,7 +35,8 @@ final class SVGInspection: NSObject, XMLParserDelegate {
                 attributes: [String: String] = [:]) {
         elements.append(name)
         attributeValues += attributes.keys.sorted().compactMap { attributes[$0] }
-        if name == "text" { inText = true; current = "" }
+        if name == "text" { inText = true; current = ""; textAttributes.append(attributes) }
+        if name == "rect" { rects.append(attributes) }
     }
 
     func parser(_ parser: XMLParser, foundCharacters string: String) {
@@ -53,4 +59,27 @@ func inlineSVGs(in html: String) -> [String] {
         rest = rest[end.upperBound...]
     }
     return result
+}
+
+/// Approximate page box of a <text> element (same width rule as the renderer, height = size).
+struct TextBox {
+    var label: String
+    var minX, maxX, minY, maxY: Double
+
+    init?(_ label: String, _ a: [String: String]) {
+        guard a["transform"] == nil, let x = a["x"].flatMap(Double.init), let y = a["y"].flatMap(Double.init),
+              let size = a["font-size"].flatMap(Double.init) else { return nil }
+        let width = TextMetrics.width(label, fontSize: size)
+        switch a["text-anchor"] {
+        case "middle": (minX, maxX) = (x - width / 2, x + width / 2)
+        case "end": (minX, maxX) = (x - width, x)
+        default: (minX, maxX) = (x, x + width)
+        }
+        (minY, maxY) = (y - size * 0.8, y + size * 0.2)
+        self.label = label
+    }
+
+    func overlaps(_ o: TextBox) -> Bool {
+        minX < o.maxX && o.minX < maxX && minY < o.maxY && o.minY < maxY
+    }
 }
