@@ -1,16 +1,7 @@
 // swift-tools-version:6.0
 // PatchFit: single-channel patch-clamp recordings → idealised dwells → fitted gating schemes → reports.
 // Module layout and dependency direction: ../shared/ARCHITECTURE.md §2.
-import Foundation
 import PackageDescription
-
-/// A test target is declared only once its folder holds Swift files, so that a module whose
-/// tests have not landed yet does not break `swift test` for the others.
-func testTarget(_ name: String, dependencies: [Target.Dependency]) -> [Target] {
-    let folder = Context.packageDirectory + "/Tests/" + name
-    let files = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
-    return files.contains { $0.hasSuffix(".swift") } ? [.testTarget(name: name, dependencies: dependencies)] : []
-}
 
 let package = Package(
     name: "PatchFit",
@@ -36,33 +27,33 @@ let package = Package(
                        providers: [.apt(["liblapacke-dev", "libopenblas-dev"])]),
 
         // MARK: Library modules (all logic lives here)
-        .target(name: "PatchData", dependencies: ["CHDF5"]),
-        .target(name: "SignalProcessing", dependencies: ["PatchData", "CFFTW"]),
-        .target(name: "Idealization", dependencies: ["PatchData", "SignalProcessing"]),
-        .target(name: "StochasticKinetics", dependencies: [.product(name: "Yams", package: "Yams")]),
+        .target(name: "PatchData", dependencies: ["CHDF5"], exclude: ["README.md"]),
+        .target(name: "SignalProcessing", dependencies: ["PatchData", "CFFTW"], exclude: ["README.md"]),
+        .target(name: "Idealization", dependencies: ["PatchData", "SignalProcessing"], exclude: ["README.md"]),
+        .target(name: "StochasticKinetics", dependencies: [.product(name: "Yams", package: "Yams")], exclude: ["README.md"]),
         .target(name: "GatingModels", dependencies: [
             "PatchData", "Idealization", "StochasticKinetics", "CLAPACK",
             .product(name: "Yams", package: "Yams"),
-        ]),
-        .target(name: "Reports", dependencies: ["PatchData"]),
+        ], exclude: ["README.md"]),
+        .target(name: "Reports", dependencies: ["PatchData"], exclude: ["README.md"]),
         .target(name: "Pipeline", dependencies: [
             "PatchData", "SignalProcessing", "Idealization", "StochasticKinetics", "GatingModels", "Reports",
             .product(name: "Yams", package: "Yams"),
             .product(name: "Crypto", package: "swift-crypto"),
-        ]),
+        ], exclude: ["README.md"]),
         .executableTarget(name: "patchfit", dependencies: [
             "Pipeline", "PatchData", "SignalProcessing", "Idealization", "StochasticKinetics", "GatingModels", "Reports",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
-    ]
-    // MARK: Tests (one target per module)
-    + testTarget("PatchDataTests", dependencies: ["PatchData"])
-    + testTarget("SignalProcessingTests", dependencies: ["SignalProcessing", "PatchData"])
-    + testTarget("IdealizationTests", dependencies: ["Idealization", "SignalProcessing", "PatchData"])
-    + testTarget("StochasticKineticsTests", dependencies: ["StochasticKinetics"])
-    + testTarget("GatingModelsTests", dependencies: ["GatingModels", "StochasticKinetics", "PatchData"])
-    + testTarget("ReportsTests", dependencies: ["Reports"])
-    + testTarget("PipelineTests", dependencies: ["Pipeline", "PatchData", "patchfit"]),
+        // MARK: Tests (one target per module)
+        .testTarget(name: "PatchDataTests", dependencies: ["PatchData"]),
+        .testTarget(name: "SignalProcessingTests", dependencies: ["SignalProcessing", "PatchData"]),
+        .testTarget(name: "IdealizationTests", dependencies: ["Idealization", "SignalProcessing", "PatchData"]),
+        .testTarget(name: "StochasticKineticsTests", dependencies: ["StochasticKinetics"]),
+        .testTarget(name: "GatingModelsTests", dependencies: ["GatingModels", "StochasticKinetics", "PatchData"]),
+        .testTarget(name: "ReportsTests", dependencies: ["Reports"]),
+        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "PatchData", "GatingModels", "Reports", "patchfit"]),
+    ],
     swiftLanguageModes: [.v6]
 )

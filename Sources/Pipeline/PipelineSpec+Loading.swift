@@ -68,8 +68,9 @@ extension PipelineSpec {
 
     private static func condition(_ y: YAMLReader) throws(PipelineError) -> ConditionStage {
         guard let c = try y.section("condition") else { return ConditionStage() }
-        try c.rejectUnknownKeys(["filter_hz", "notch", "baseline"])
+        try c.rejectUnknownKeys(["filter_hz", "acquisition_filter_hz", "notch", "baseline"])
         return ConditionStage(filterHz: try c.double("filter_hz", positive: true),
+                                 acquisitionFilterHz: try c.double("acquisition_filter_hz", positive: true),
                                  notch: try c.choice("notch", ["auto", "50", "60", "off"]) ?? "off",
                                  baseline: try c.bool("baseline") ?? false)
     }

@@ -55,6 +55,8 @@ public enum ChannelSelector: Sendable, Equatable, Codable {
 public struct ConditionStage: Sendable, Equatable, Codable {
     /// Gaussian low-pass cut-off (Hz); nil = no extra filtering.
     public var filterHz: Double?
+    /// Cut-off of the filter already applied at acquisition (Hz), if known: it sets the dead time.
+    public var acquisitionFilterHz: Double?
     /// "auto", "50", "60" or "off".
     public var notch: String = "off"
     /// Remove baseline drift.

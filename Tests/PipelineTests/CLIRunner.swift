@@ -26,14 +26,26 @@ enum CLI {
         var stderr: String
     }
 
-    static func run(_ arguments: [String], timeout: TimeInterval = 300) throws -> Result {
+    static func run(_ arguments: [String], in directory: URL? = nil) throws -> Result {
+        let process = try start(arguments, in: directory)
+        return finish(process)
+    }
+
+    /// Starts `patchfit` without waiting (for tests that interrupt a run).
+    static func start(_ arguments: [String], in directory: URL? = nil) throws -> Process {
         let process = Process()
+        process.currentDirectoryURL = directory ?? packageRoot
         process.executableURL = productsDirectory.appendingPathComponent("patchfit")
         process.arguments = arguments
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err
         try process.run()
+        return process
+    }
+
+    static func finish(_ process: Process) -> Result {
+        let out = process.standardOutput as! Pipe, err = process.standardError as! Pipe
         // Read both pipes concurrently so a large output cannot block the child.
         nonisolated(unsafe) var errData = Data()
         let group = DispatchGroup()
