@@ -5,8 +5,10 @@ import Foundation
 ///
 /// EM runs on a 1024-bin histogram (exact to within a bin width, and independent of record
 /// length). Means start at the (k+½)/K quantiles so the fit is deterministic. `detect` chooses
-/// K by BIC among fits whose adjacent levels are at least `minSeparation` pooled SDs apart
-/// (closer components are one level's noise split in two, not two levels).
+/// K by BIC among fits whose adjacent levels are at least `minSeparation` times the narrower
+/// of their two SDs apart (closer components are one level's noise split in two; a broad
+/// component beside a narrow one is allowed, since sublevel visits and slow transitions of
+/// large channels such as MscL spread between sharp shut and open levels).
 public struct GaussianMixture: Sendable, Equatable {
     /// Component means, ascending.
     public var means: [Double]
@@ -160,7 +162,7 @@ public struct GaussianMixture: Sendable, Equatable {
         for k in 1...max(1, maxLevels) {
             guard let m = try? fit(x, components: k, spacing: spacing) else { continue }
             var separated = true
-            for j in 1..<max(1, k) where m.means[j] - m.means[j - 1] < minSeparation * max(m.sds[j], m.sds[j - 1]) {
+            for j in 1..<max(1, k) where m.means[j] - m.means[j - 1] < minSeparation * min(m.sds[j], m.sds[j - 1]) {
                 separated = false
             }
             guard separated else { continue }

@@ -12,8 +12,8 @@ struct IdealiseCommand: ParsableCommand {
             Conditions the record (optional Gaussian low-pass, mains notch, baseline drift \
             removal), finds the current levels from the amplitude histogram (or uses --levels), \
             assigns every sample a level by SKM (Viterbi + re-estimation), Baum–Welch or \
-            half-amplitude threshold crossing, then imposes a resolution (default 0.179/f_c when \
-            --filter-hz is given). The output is deterministic. Writes .dwt when --out ends in \
+            half-amplitude threshold crossing, then imposes a resolution (default 0.179/f_c of the \
+            combined --filter-hz and --acquisition-filter-hz, when either is given). The output is deterministic. Writes .dwt when --out ends in \
             .dwt, otherwise CSV with columns start_s,duration_s,level,amplitude_pA.
             """)
 
@@ -25,6 +25,9 @@ struct IdealiseCommand: ParsableCommand {
 
     @Option(help: "Gaussian low-pass cut-off in Hz (none if omitted).")
     var filterHz: Double?
+
+    @Option(help: "Cut-off (Hz) of the filter already applied at acquisition, if known; it enters the default resolution.")
+    var acquisitionFilterHz: Double?
 
     @Option(help: "Mains interference removal: auto, 50, 60 or off.")
     var notch = "auto"
@@ -52,6 +55,9 @@ struct IdealiseCommand: ParsableCommand {
     func validate() throws {
         guard channel >= 0 else { throw ValidationError("--channel must be ≥ 0") }
         if let f = filterHz, !(f > 0 && f.isFinite) { throw ValidationError("--filter-hz must be a positive number of Hz") }
+        if let f = acquisitionFilterHz, !(f > 0 && f.isFinite) {
+            throw ValidationError("--acquisition-filter-hz must be a positive number of Hz")
+        }
         guard ["auto", "50", "60", "off"].contains(notch) else { throw ValidationError("--notch must be auto, 50, 60 or off") }
         guard ["on", "off"].contains(baseline) else { throw ValidationError("--baseline must be on or off") }
         guard ["skm", "baum-welch", "threshold"].contains(method) else {
@@ -67,6 +73,7 @@ struct IdealiseCommand: ParsableCommand {
     var settings: IdealisationSettings {
         var s = IdealisationSettings()
         s.filterCutoff = filterHz
+        s.acquisitionFilterCutoff = acquisitionFilterHz
         s.lineNoise = notch == "auto" ? .auto : notch == "off" ? .off : .frequency(Double(notch) ?? 50)
         s.baselineCorrection = baseline == "on"
         s.method = method == "threshold" ? .threshold : method == "baum-welch" ? .baumWelch : .skm
