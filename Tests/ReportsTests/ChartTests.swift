@@ -126,6 +126,20 @@ final class ChartTests: XCTestCase {
         XCTAssertFalse(html.contains(">nan<") || html.contains("NaN") || html.contains(">inf"))
     }
 
+    /// A long trace is drawn as its per-pixel envelope: 200 000 samples must not give a
+    /// multi-megabyte picture, and the extremes must survive (a spike of −20 pA stays on the axis).
+    func testLongTraceIsThinnedButKeepsItsEnvelope() throws {
+        let n = 200_000
+        let time = (0..<n).map { Double($0) * 1e-5 }
+        var current = (0..<n).map { sin(Double($0) * 0.01) }
+        current[123_456] = -20
+        let svg = ReportCharts.trace(TraceExcerpt(time: time, current: current, idealised: [], windowLabel: "2 s")).svg()
+        XCTAssertLessThan(svg.utf8.count, 150_000)
+        let parsed = try XCTUnwrap(SVGInspection.parse(svg))
+        XCTAssertTrue(parsed.texts.contains("-20"), "the y axis reaches the spike: \(parsed.texts)")
+        XCTAssertTrue(parsed.texts.contains("Time (s)"), "two seconds are shown in s")
+    }
+
     // MARK: - Scheme diagrams
 
     /// A six-state line and a 2×3 grid: every state name and rate label is drawn and no two

@@ -78,6 +78,14 @@ final class ChromiumRenderTests: XCTestCase {
         XCTAssertEqual(header.height, 4000)
         // A white 1280×4000 page compresses to a few kB; charts, text and tables give far more.
         XCTAssertGreaterThan(data.count, 60_000, "the screenshot looks blank (\(data.count) bytes)")
+
+        // 3. The batch index opens too and names its failures.
+        let batchFolder = folder.appendingPathComponent("batch")
+        try ReportWriter.write(BatchIndex.example, to: batchFolder.path)
+        let batch = try run(chromium, Self.flags + ["--dump-dom", "file://" + batchFolder.appendingPathComponent("index.html").path], in: folder)
+        XCTAssertEqual(batch.status, 0, "chromium --dump-dom of the batch index failed")
+        let batchText = String(decoding: batch.output, as: UTF8.self)
+        XCTAssertTrue(batchText.contains("notes.docx") && batchText.contains("patch-03.abf"))
     }
 }
 

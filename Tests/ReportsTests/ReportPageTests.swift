@@ -55,7 +55,7 @@ final class ReportPageTests: XCTestCase {
         XCTAssertTrue(html.contains("<a href=\"patch-01/index.html\">report</a>"))
         XCTAssertTrue(html.contains("0.1423"), "Popen of the example report")
         XCTAssertTrue(html.contains("0.984"), "worst R² of the example report")
-        XCTAssertTrue(html.contains("3 recordings, 2 ok, 2 failed."))
+        XCTAssertTrue(html.contains("3 recordings: 2 ok, 1 failed. 2 files could not be processed"))
     }
 
     func testBatchRowTakesTheWorstFiniteRSquared() {

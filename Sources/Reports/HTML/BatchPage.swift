@@ -7,8 +7,9 @@ public enum BatchPage {
     public static func html(_ index: BatchIndex) -> String {
         let failedRows = index.recordings.filter { $0.status == .failed }.count
         var body = "<h1>\(HTMLText.escape(index.title))</h1>\n"
-        body += "<p>\(index.recordings.count) recording\(index.recordings.count == 1 ? "" : "s"), "
-        body += "\(index.recordings.count - failedRows) ok, \(max(failedRows, index.failures.count)) failed.</p>\n"
+        body += "<p>\(index.recordings.count) recording\(index.recordings.count == 1 ? "" : "s"): "
+        body += "\(index.recordings.count - failedRows) ok, \(failedRows) failed. "
+        body += "\(index.failures.count) file\(index.failures.count == 1 ? "" : "s") could not be processed (listed below).</p>\n"
         body += "<h2>Recordings</h2>\n"
         if index.recordings.isEmpty {
             body += "<p class=\"absent\">No recordings in this batch.</p>\n"

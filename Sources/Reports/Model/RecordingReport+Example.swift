@@ -118,7 +118,9 @@ extension RecordingReport {
         }
         func seen(_ t: Double) -> Double { 1 / (1 + exp(-(t - 1.6 * tres) / (0.35 * tres))) }
         let counts = (0..<50).map { i -> Double in
-            let e = expected(edges[i], edges[i + 1]) * seen((edges[i] + edges[i + 1]) / 2)
+            // Imposing the resolution removes every dwell shorter than t_res.
+            guard edges[i + 1] > tres else { return 0 }
+            let e = expected(max(edges[i], tres), edges[i + 1]) * seen((edges[i] + edges[i + 1]) / 2)
             return max(0, (e + e.squareRoot() * random.gaussian()).rounded())
         }
         let grid = (0...200).map { pow(10, -5 + 5 * Double($0) / 200) }
