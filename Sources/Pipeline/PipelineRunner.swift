@@ -129,7 +129,7 @@ public struct PipelineRunner: Sendable {
             if !outcome.ok { failures.append(BatchFailure(file: outcome.input, reason: outcome.message)) }
         }
         let index = BatchIndex(title: spec.name, recordings: rows, failures: failures,
-                               settings: [Setting("pipeline", spec.file), Setting("PatchFit", PatchFitVersion.current)])
+                               settings: [Setting("pipeline", spec.name), Setting("PatchFit", PatchFitVersion.current)])
         _ = try ReportWriter.write(index, to: folder)
         return index
     }
