@@ -53,10 +53,11 @@ struct BenchEngineCommand: ParsableCommand {
                                                     threads: threads, repeats: repeats)
                 results.append(r)
                 if !json {
-                    print(String(format: "%-13@ threads %d  forward %7.2f M steps/s/core (%7.2f total)   forward+backward %7.2f M steps/s/core (%7.2f total)",
+                    print(String(format: "%-13@ threads %d  forward %6.2f M steps/s/core (%6.2f total, %6.2f per CPU-s)   forward+backward %6.2f M steps/s/core (%6.2f total, %6.2f per CPU-s)",
                                  model.name, threads, r.forwardStepsPerSecondPerCore / 1e6,
-                                 r.forwardStepsPerSecondPerCore * Double(threads) / 1e6,
-                                 r.gradientStepsPerSecondPerCore / 1e6, r.gradientStepsPerSecondPerCore * Double(threads) / 1e6))
+                                 r.forwardStepsPerSecondPerCore * Double(threads) / 1e6, r.forwardStepsPerCPUSecond / 1e6,
+                                 r.gradientStepsPerSecondPerCore / 1e6, r.gradientStepsPerSecondPerCore * Double(threads) / 1e6,
+                                 r.gradientStepsPerCPUSecond / 1e6))
                 }
             }
         }
@@ -86,8 +87,8 @@ struct BenchEngineCommand: ParsableCommand {
     func runFits() throws {
         let dimer = try FitBenchmarks.dimerization(size: FitBenchmarkSize(targetTrajectories: 100_000,
                                                                           trajectoriesPerIteration: 256, iterations: 1000))
-        let oscillator = try FitBenchmarks.oscillator(size: FitBenchmarkSize(targetTrajectories: 2000,
-                                                                             trajectoriesPerIteration: 32, iterations: 150))
+        let oscillator = try FitBenchmarks.oscillator(size: FitBenchmarkSize(targetTrajectories: 800,
+                                                                             trajectoriesPerIteration: 24, iterations: 100))
         for (name, r) in [("dimerization", dimer), ("oscillator", oscillator)] {
             print("\(name): target ensemble \(r.targetTrajectories), \(r.trajectoriesPerIteration) trajectories × \(r.iterations) iterations, wall \(String(format: "%.1f", r.wallSeconds)) s")
             for k in r.parameters.indices {
