@@ -45,8 +45,14 @@ def gillespy2_rate(horizon, trajectories):
     for name, a, b, k in [("r12", "C1", "C2", "k12"), ("r21", "C2", "C1", "k21"), ("r23", "C2", "O", "k23"), ("r32", "O", "C2", "k32")]:
         model.add_reaction(gillespy2.Reaction(name=name, reactants={species[a]: 1}, products={species[b]: 1}, rate=params[k]))
     model.timespan(np.linspace(0, horizon, 11))
+    # GillesPy2 builds its C++ solver with `python -m SCons` using the base interpreter; make the
+    # environment's packages (SCons) visible to it.
+    os.environ["PYTHONPATH"] = os.pathsep.join(p for p in sys.path if p.endswith("site-packages"))
     t0 = time.perf_counter()
-    solver = gillespy2.SSACSolver(model=model)
+    try:
+        solver = gillespy2.SSACSolver(model=model)
+    except Exception as error:  # a failed C++ build: report, do not fake a number
+        return {"available": False, "why": f"C++ solver build failed: {str(error)[:200]}"}
     build = time.perf_counter() - t0
     model.run(solver=solver, number_of_trajectories=1, seed=1)  # warm-up
     t0 = time.perf_counter()
@@ -70,9 +76,11 @@ def stochastix_value_and_grad(horizon, batch):
         keys = jax.random.split(key, batch)
 
         def one(k):
-            result = sx.stochsimsolve(k, network, {"C1": 1.0, "C2": 0.0, "O": 0.0}, T=horizon, max_steps=steps,
+            order = list(network.species)
+            x0 = jnp.array([1.0 if name == "C1" else 0.0 for name in order])
+            result = sx.stochsimsolve(k, network, x0, T=horizon, max_steps=steps,
                                       solver=sx.DifferentiableDirect(logits_scale=0.5), save_propensities=False)
-            o = list(result.species).index("O")
+            o = order.index("O")
             t = jnp.minimum(result.t, horizon)
             return jnp.sum(result.x[:-1, o] * jnp.diff(t)) / horizon
 
