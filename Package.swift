@@ -15,6 +15,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "5.0.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.0.0"),
     ],
     targets: [
         // MARK: C libraries (Debian -dev packages)
@@ -26,19 +27,20 @@ let package = Package(
                        providers: [.apt(["liblapacke-dev", "libopenblas-dev"])]),
 
         // MARK: Library modules (all logic lives here)
-        .target(name: "PatchData", dependencies: ["CHDF5"]),
-        .target(name: "SignalProcessing", dependencies: ["PatchData", "CFFTW"]),
-        .target(name: "Idealization", dependencies: ["PatchData", "SignalProcessing"]),
-        .target(name: "StochasticKinetics", dependencies: [.product(name: "Yams", package: "Yams")]),
+        .target(name: "PatchData", dependencies: ["CHDF5"], exclude: ["README.md"]),
+        .target(name: "SignalProcessing", dependencies: ["PatchData", "CFFTW"], exclude: ["README.md"]),
+        .target(name: "Idealization", dependencies: ["PatchData", "SignalProcessing"], exclude: ["README.md"]),
+        .target(name: "StochasticKinetics", dependencies: [.product(name: "Yams", package: "Yams")], exclude: ["README.md"]),
         .target(name: "GatingModels", dependencies: [
             "PatchData", "Idealization", "StochasticKinetics", "CLAPACK",
             .product(name: "Yams", package: "Yams"),
-        ]),
-        .target(name: "Reports", dependencies: ["PatchData"]),
+        ], exclude: ["README.md"]),
+        .target(name: "Reports", dependencies: ["PatchData"], exclude: ["README.md"]),
         .target(name: "Pipeline", dependencies: [
             "PatchData", "SignalProcessing", "Idealization", "StochasticKinetics", "GatingModels", "Reports",
             .product(name: "Yams", package: "Yams"),
-        ]),
+            .product(name: "Crypto", package: "swift-crypto"),
+        ], exclude: ["README.md"]),
         .executableTarget(name: "patchfit", dependencies: [
             "Pipeline", "PatchData", "SignalProcessing", "Idealization", "StochasticKinetics", "GatingModels", "Reports",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -51,7 +53,7 @@ let package = Package(
         .testTarget(name: "StochasticKineticsTests", dependencies: ["StochasticKinetics"]),
         .testTarget(name: "GatingModelsTests", dependencies: ["GatingModels", "StochasticKinetics", "PatchData"]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports"]),
-        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "patchfit"]),
+        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "PatchData", "GatingModels", "Reports", "patchfit"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -11,6 +11,9 @@ static inline hid_t pf_H5T_NATIVE_INT32(void)  { return H5T_NATIVE_INT32; }
 static inline hid_t pf_H5T_NATIVE_INT64(void)  { return H5T_NATIVE_INT64; }
 static inline hid_t pf_H5T_NATIVE_UINT8(void)  { return H5T_NATIVE_UINT8; }
 static inline hid_t pf_H5T_C_S1(void)          { return H5T_C_S1; }
+static inline hid_t pf_H5T_IEEE_F32LE(void)    { return H5T_IEEE_F32LE; }
+static inline hid_t pf_H5T_IEEE_F64LE(void)    { return H5T_IEEE_F64LE; }
+static inline hid_t pf_H5T_STD_I64LE(void)     { return H5T_STD_I64LE; }
 static inline hid_t pf_H5P_DEFAULT(void)       { return H5P_DEFAULT; }
 static inline hid_t pf_H5P_FILE_ACCESS(void)   { return H5P_FILE_ACCESS; }
 static inline hid_t pf_H5P_DATASET_CREATE(void){ return H5P_DATASET_CREATE; }

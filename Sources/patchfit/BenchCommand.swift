@@ -1,10 +1,9 @@
 import ArgumentParser
 
-/// `patchfit bench`: speed and accuracy benchmarks of PatchFit's engines.
+/// `patchfit bench …`: speed figures for the issue notes (never timed assertions in tests).
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
-        abstract: "Run PatchFit's built-in benchmarks.",
-        subcommands: [BenchEngineCommand.self]
-    )
+        abstract: "Measure PatchFit's speed on this machine.",
+        subcommands: [BenchIngestCommand.self, BenchEngineCommand.self, BenchIdealiseCommand.self])
 }

@@ -5,6 +5,7 @@ struct PatchFitCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "patchfit",
         abstract: "Single-channel patch-clamp analysis: ingest, idealise, fit gating schemes, report.",
-        subcommands: [SimulateCommand.self, BenchCommand.self]
+        subcommands: [RunCommand.self, InspectCommand.self, IdealiseCommand.self, FitCommand.self, SynthesizeCommand.self, ConvertCommand.self,
+                      SimulateCommand.self, SlurmCommand.self, MergeCommand.self, BenchCommand.self]
     )
 }

@@ -1,0 +1,117 @@
+import Dispatch
+import Foundation
+
+/// Route 1: maximum likelihood with the exact HJC missed-event correction (as HJCFIT), over
+/// the free log-rates of a scheme under its constraints; SDs from the observed information
+/// (finite-difference Hessian in log-rates, carried to every rate through the affine map).
+public struct ExactFit: Sendable {
+    /// The simplex settings.
+    public var optimizer = NelderMead()
+    /// Finite-difference step in log-rate for the Hessian.
+    public var hessianStep = 2e-3
+    /// Whether to compute SDs (costs ~2p² likelihood evaluations for p free rates).
+    public var computeStandardDeviations = true
+    /// Rates outside [minRate, maxRate] make the likelihood −∞ (keeps the simplex away from
+    /// overflow; a rate pinned there is reported by its value).
+    public var minRate = 1e-9
+    public var maxRate = 1e13
+
+    public init() {}
+
+    /// Fits `scheme` to `records` from the scheme's current rates.
+    /// - Throws: `nonFiniteLikelihood` if the likelihood is not finite at the start;
+    ///   `invalidArgument` for an empty record list; theory errors at the start.
+    public func fit(_ scheme: GatingScheme, records: [LikelihoodRecord]) throws -> KineticFitResult {
+        guard !records.isEmpty else { throw GatingModelsError.invalidArgument(name: "records", reason: "nothing to fit") }
+        let clock = ContinuousClock()
+        let started = clock.now
+        let start = try ExactLikelihood.logLikelihood(scheme, records: records)
+        guard start.isFinite else {
+            throw GatingModelsError.nonFiniteLikelihood(context: "at the starting rates (log-likelihood \(start)); choose starting rates nearer the data")
+        }
+        let objective = objectiveFunction(scheme, records)
+        let result = optimizer.minimize(scheme.parameters) { -objective($0) }
+        var evaluations = result.evaluations
+        let fitted = try scheme.with(parameters: result.minimum)
+        var covariance: Matrix? = nil
+        if computeStandardDeviations && !result.minimum.isEmpty {
+            let (h, n) = hessian(objective, at: result.minimum, value: -result.value)
+            evaluations += n
+            if let inv = try? (-h).inverse(), (0..<inv.rows).allSatisfy({ inv[$0, $0] > 0 && inv[$0, $0].isFinite }) {
+                covariance = inv
+            }
+        }
+        let rates = Self.estimates(fitted, covariance: covariance)
+        let histograms = try records.flatMap { try HistogramComparison.comparisons(for: $0, scheme: fitted) }
+        let elapsed = clock.now - started
+        return KineticFitResult(route: "exact", scheme: fitted, rates: rates, logLikelihood: -result.value,
+                                initialLogLikelihood: start, iterations: result.iterations, evaluations: evaluations,
+                                converged: result.converged,
+                                wallSeconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18,
+                                logParameterCovariance: covariance, histograms: histograms)
+    }
+
+    /// θ ↦ log-likelihood (−∞ where the rates leave [minRate, maxRate] or the theory fails).
+    public func objectiveFunction(_ scheme: GatingScheme, _ records: [LikelihoodRecord]) -> @Sendable ([Double]) -> Double {
+        let lo = minRate, hi = maxRate
+        return { theta in
+            let k = scheme.parameterMap.rateConstants(theta)
+            guard k.allSatisfy({ $0.isFinite && $0 >= lo && $0 <= hi }) else { return -.infinity }
+            guard let s = try? scheme.with(parameters: theta),
+                  let l = try? ExactLikelihood.logLikelihood(s, records: records) else { return -.infinity }
+            return l
+        }
+    }
+
+    /// Central-difference Hessian of f at x (evaluations spread over the cores).
+    func hessian(_ f: @escaping @Sendable ([Double]) -> Double, at x: [Double], value f0: Double) -> (Matrix, Int) {
+        let p = x.count, h = hessianStep
+        var points: [[Double]] = []
+        for i in 0..<p {
+            for s in [1.0, -1.0] { var y = x; y[i] += s * h; points.append(y) }
+        }
+        for i in 0..<p { for j in (i + 1)..<max(i + 1, p) {
+            for (si, sj) in [(1.0, 1.0), (1.0, -1.0), (-1.0, 1.0), (-1.0, -1.0)] {
+                var y = x; y[i] += si * h; y[j] += sj * h; points.append(y)
+            }
+        } }
+        let values = UnsafeMutableBufferPointer<Double>.allocate(capacity: points.count)
+        defer { values.deallocate() }
+        let shared = SendableBuffer(values)
+        let fixedPoints = points
+        DispatchQueue.concurrentPerform(iterations: fixedPoints.count) { k in shared.buffer[k] = f(fixedPoints[k]) }
+        var hm = Matrix(rows: p, columns: p)
+        for i in 0..<p { hm[i, i] = (values[2 * i] - 2 * f0 + values[2 * i + 1]) / (h * h) }
+        var k = 2 * p
+        for i in 0..<p { for j in (i + 1)..<max(i + 1, p) {
+            let v = (values[k] - values[k + 1] - values[k + 2] + values[k + 3]) / (4 * h * h)
+            hm[i, j] = v; hm[j, i] = v
+            k += 4
+        } }
+        return (hm, points.count)
+    }
+
+    /// Rates with SDs: var(log k_r) = a_r Σ a_rᵀ (exact for the affine map), SD(k) ≈ k·SD(log k).
+    static func estimates(_ scheme: GatingScheme, covariance: Matrix?) -> [RateEstimate] {
+        let map = scheme.parameterMap
+        let logCov = covariance.map { map.logRateCovariance($0) }
+        return scheme.transitions.enumerated().map { r, t in
+            let role: String
+            switch map.definitions[r] {
+            case .free: role = "free"
+            case .fixed: role = "fixed"
+            case .proportional: role = "constrained"
+            case .cycle: role = "microscopic reversibility"
+            }
+            var sd: Double? = nil
+            if let c = logCov, role != "fixed", c[r, r] > 0, c[r, r].isFinite { sd = t.value * c[r, r].squareRoot() }
+            return RateEstimate(name: t.name, value: t.value, standardDeviation: sd, role: role)
+        }
+    }
+}
+
+/// A buffer written at distinct indices from concurrentPerform workers.
+struct SendableBuffer: @unchecked Sendable {
+    let buffer: UnsafeMutableBufferPointer<Double>
+    init(_ b: UnsafeMutableBufferPointer<Double>) { buffer = b }
+}

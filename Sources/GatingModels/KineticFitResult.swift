@@ -1,0 +1,46 @@
+import Foundation
+
+/// One fitted rate constant.
+public struct RateEstimate: Sendable, Equatable, Codable {
+    /// Rate name (alpha1, k_plus1, …).
+    public var name: String
+    /// Fitted value in s⁻¹ (or M⁻¹s⁻¹ for agonist-dependent rates).
+    public var value: Double
+    /// Standard deviation from the observed information; nil when it could not be determined
+    /// (fixed rate, or a Hessian that is not negative definite).
+    public var standardDeviation: Double?
+    /// How the rate was treated: "free", "fixed", "constrained" or "microscopic reversibility".
+    public var role: String
+}
+
+/// Everything a fit produced, in the form a report draws: the fitted scheme, rates ± SD,
+/// log-likelihood, optimiser counts, wall time, and the dwell histograms with the ideal and
+/// apparent pdfs over them (`histograms`, with R² per histogram).
+public struct KineticFitResult: Sendable {
+    /// "exact" (HJC likelihood) or "ssa".
+    public var route: String
+    /// The scheme with the fitted rates.
+    public var scheme: GatingScheme
+    /// Every rate, in transition order.
+    public var rates: [RateEstimate]
+    /// Maximised log-likelihood (natural log).
+    public var logLikelihood: Double
+    /// Log-likelihood at the starting rates.
+    public var initialLogLikelihood: Double
+    /// Optimiser iterations and likelihood evaluations (Hessian included).
+    public var iterations: Int
+    public var evaluations: Int
+    /// Whether the simplex met its tolerances (false: stopped at the evaluation cap).
+    public var converged: Bool
+    /// Wall-clock time of the whole fit in seconds.
+    public var wallSeconds: Double
+    /// Covariance of the free log-rates (nil if the information matrix was not invertible).
+    public var logParameterCovariance: Matrix?
+    /// Observed and predicted dwell histograms with pdf tables, one per record and kind.
+    public var histograms: [HistogramComparison]
+
+    /// Histogram name → R².
+    public var r2: [String: Double] {
+        Dictionary(histograms.compactMap { h in h.r2.map { (h.name, $0) } }, uniquingKeysWith: { a, _ in a })
+    }
+}

@@ -1,0 +1,75 @@
+import Foundation
+import PatchData
+import Reports
+
+/// What the idealise stage leaves in the cache: the dwell list and what the report draws.
+struct IdealiseOutput: Codable, Sendable {
+    var levels: [Int]
+    var amplitudes: [Double]
+    var durations: [Double]
+    var flags: [UInt8]
+    var segmentStarts: [Int]
+    var resolution: Double?
+    var sampleInterval: Double?
+    var levelCurrents: [Double]
+    var levelSDs: [Double]
+    var closedNoiseRMS: Double?
+    var popen: Double
+    var trace: TraceExcerpt?
+    var amplitudeHistogram: AmplitudeHistogram?
+    var warnings: [String]
+    var settings: [Setting]
+
+    init(dwells d: DwellSequence, levelCurrents: [Double], levelSDs: [Double], closedNoiseRMS: Double?, popen: Double,
+         trace: TraceExcerpt?, amplitudeHistogram: AmplitudeHistogram?, warnings: [String], settings: [Setting]) {
+        levels = d.dwells.map(\.level)
+        amplitudes = d.dwells.map(\.amplitude)
+        durations = d.dwells.map(\.duration)
+        flags = d.dwells.map(\.flags.rawValue)
+        segmentStarts = d.segmentStarts
+        resolution = d.resolution
+        sampleInterval = d.sampleInterval
+        self.levelCurrents = levelCurrents
+        self.levelSDs = levelSDs
+        self.closedNoiseRMS = closedNoiseRMS
+        self.popen = popen
+        self.trace = trace
+        self.amplitudeHistogram = amplitudeHistogram
+        self.warnings = warnings
+        self.settings = settings
+    }
+
+    func dwellSequence(provenance: Provenance) -> DwellSequence {
+        let dwells = levels.indices.map {
+            Dwell(level: levels[$0], amplitude: amplitudes[$0], duration: durations[$0], flags: DwellFlags(rawValue: flags[$0]))
+        }
+        return DwellSequence(dwells: dwells, segmentStarts: segmentStarts, resolution: resolution,
+                             sampleInterval: sampleInterval, provenance: provenance)
+    }
+}
+
+/// What the fit stage leaves in the cache: everything the report shows about the fit.
+struct FitOutput: Codable, Sendable {
+    var route: String
+    var rates: [RateRow]
+    var logLikelihood: Double?
+    var rSquared: [LabelledValue]
+    var iterations: Int
+    var wallSeconds: Double
+    var dwellHistograms: [DwellHistogram]
+    var scheme: SchemeDiagram?
+    var fittedSchemeYAML: String
+    var lossCurve: LossCurve?
+    var notes: [String]
+}
+
+/// One recording's result as the batch index needs it (also written as `status.json`).
+public struct RecordingOutcome: Codable, Sendable, Equatable {
+    public var name: String
+    public var input: String
+    public var ok: Bool
+    public var message: String
+    public var popen: Double?
+    public var worstRSquared: Double?
+    public var reportFolder: String?
+}

@@ -1,0 +1,105 @@
+import ArgumentParser
+import Foundation
+import GatingModels
+import PatchData
+
+struct FitCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "fit",
+        abstract: "Fit a gating scheme to idealised dwells by exact (HJC missed-event) likelihood.",
+        discussion: """
+            Each DWELLS file (SCAN .scn, QuB .dwt, Clampfit events, dwell CSV) is one record; give \
+            one --conc per file, or one for all. The resolution is imposed before fitting; groups \
+            of openings are split at shut times longer than --tcrit (CHS vectors, as HJCFIT). \
+            Writes to --out: fitted-scheme.yaml, fit.json (rates, rate_sd, log_likelihood, r2, \
+            route, iterations, wall_seconds), rates.csv, histograms.csv and pdf-curves.csv.
+            """)
+
+    @Argument(help: "Idealised dwell files, one record each.")
+    var dwells: [String]
+
+    @Option(help: "Scheme YAML file (see Data/schemes/).")
+    var scheme: String
+
+    @Option(parsing: .upToNextOption, help: "Agonist concentration of each record in mol/L (one value, or one per file).")
+    var conc: [Double] = []
+
+    @Option(help: "Membrane potential in volts (for voltage-dependent rates).")
+    var voltage: Double = 0
+
+    @Option(help: "Resolution t_res in seconds (default: the file's own, if it has one).")
+    var resolution: Double?
+
+    @Option(parsing: .upToNextOption, help: "Critical shut time t_crit in seconds that ends a group of openings (one value, or one per file; default: no split).")
+    var tcrit: [Double] = []
+
+    @Option(help: "Channels in the patch (the exact route needs 1).")
+    var channels: Int = 1
+
+    @Option(help: "Fit route: exact, ssa or both.")
+    var route: FitRoute = .exact
+
+    @Option(help: "Seed for stochastic routes.")
+    var seed: UInt64 = 1
+
+    @Option(help: "Maximum likelihood evaluations of the simplex.")
+    var maxEvaluations: Int = 20_000
+
+    @Flag(help: "Also print fit.json to standard output.")
+    var json = false
+
+    @Option(help: "Output folder (created if missing).")
+    var out: String
+
+    var settings: FitSettings {
+        FitSettings(resolution: resolution, tCrit: tcrit.count == 1 ? tcrit[0] : nil, channels: channels, route: route, seed: seed,
+                    maxEvaluations: maxEvaluations)
+    }
+
+    func validate() throws {
+        guard !dwells.isEmpty else { throw ValidationError("give at least one dwell file") }
+        guard conc.count <= 1 || conc.count == dwells.count else {
+            throw ValidationError("--conc needs one value, or one per file (\(dwells.count))")
+        }
+        guard conc.allSatisfy({ $0.isFinite && $0 >= 0 }) else { throw ValidationError("--conc values must be finite and ≥ 0 (mol/L)") }
+        guard voltage.isFinite else { throw ValidationError("--voltage must be finite (volts)") }
+        guard maxEvaluations > 0 else { throw ValidationError("--max-evaluations must be > 0") }
+        guard tcrit.count <= 1 || tcrit.count == dwells.count else {
+            throw ValidationError("--tcrit needs one value, or one per file (\(dwells.count))")
+        }
+        guard tcrit.allSatisfy({ $0.isFinite && $0 > 0 && $0 >= (resolution ?? 0) }) else {
+            throw ValidationError("--tcrit values must be finite, > 0 and ≥ --resolution (seconds)")
+        }
+        do { try KineticFitting.validate(settings) } catch let e as GatingModelsError { throw ValidationError(e.description) }
+    }
+
+    func run() throws {
+        let model = try GatingScheme(contentsOf: scheme)
+        var inputs: [FitInput] = []
+        for (i, path) in dwells.enumerated() {
+            guard case let .dwells(seq) = try PatchFileReader.read(path) else {
+                throw ValidationError("\(path) is a sampled recording; idealise it first (patchfit fit takes dwell files)")
+            }
+            let c = conc.isEmpty ? 0 : conc[conc.count == 1 ? 0 : i]
+            let t = tcrit.count > 1 ? tcrit[i] : nil
+            inputs.append(FitInput(seq, conditions: RecordConditions(concentration: c, voltage: voltage), tCrit: t))
+        }
+        let results = try KineticFitting.run(model, inputs: inputs, settings: settings)
+        try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+        for r in results {
+            let suffix = results.count > 1 ? "-\(r.route)" : ""
+            let summary = try FitSummary(r).jsonData()
+            try AtomicFile.write(r.scheme.yamlString(comment: "Fitted by patchfit fit (route \(r.route)); log-likelihood \(r.logLikelihood)"),
+                                 to: path("fitted-scheme\(suffix).yaml"))
+            try AtomicFile.write(summary, to: path("fit\(suffix).json"))
+            try AtomicFile.write(r.ratesCSV, to: path("rates\(suffix).csv"))
+            try AtomicFile.write(r.histogramCSV, to: path("histograms\(suffix).csv"))
+            try AtomicFile.write(r.pdfCSV, to: path("pdf-curves\(suffix).csv"))
+            if json { print(String(decoding: summary, as: UTF8.self)) }
+        }
+    }
+
+    private func path(_ name: String) -> String { (out as NSString).appendingPathComponent(name) }
+}
+
+extension FitRoute: ExpressibleByArgument {}
