@@ -100,7 +100,7 @@ public struct DirectMethodSimulator: Sendable {
         rates.withUnsafeBufferPointer { kb in
             values.withUnsafeBufferPointer { v in
                 guard let k = kb.baseAddress else { return }
-                let closed = kern.closedForm
+                let closed = kern.closedForm, firstOrder = kern.firstOrder
                 for j in 0..<m { a[j] = kern.propensity(j, x, k, v) }
                 while true {
                     var a0 = 0.0
@@ -136,7 +136,13 @@ public struct DirectMethodSimulator: Sendable {
                     for i in kern.changeStart[chosen]..<kern.changeStart[chosen + 1] {
                         x[kern.changeSpecies[i]] &+= kern.changeDelta[i]
                     }
-                    if closed {
+                    if firstOrder {
+                        // Gating schemes: a_j = k_j·x_a, no dispatch on the law's form.
+                        for i in kern.dependentStart[chosen]..<kern.dependentStart[chosen + 1] {
+                            let j = kern.dependents[i]
+                            a[j] = k[j] * Double(x[kern.speciesA[j]])
+                        }
+                    } else if closed {
                         for i in kern.dependentStart[chosen]..<kern.dependentStart[chosen + 1] {
                             let j = kern.dependents[i]
                             a[j] = kern.closedPropensity(j, x, k)

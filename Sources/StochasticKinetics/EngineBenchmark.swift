@@ -1,4 +1,9 @@
 // Throughput measurement of the engine (used by `patchfit bench engine`; never by tests).
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// Steps per second of the exact forward pass and of forward + reverse pass on one model.
 public struct EngineThroughput: Sendable, Codable, Hashable {
@@ -10,11 +15,16 @@ public struct EngineThroughput: Sendable, Codable, Hashable {
     public var forwardStepsPerSecondPerCore: Double
     /// Events simulated and differentiated (forward + loss adjoint + reverse) per second / threads.
     public var gradientStepsPerSecondPerCore: Double
+    /// The same rates per CPU-second of the process (insensitive to other load on the machine).
+    public var forwardStepsPerCPUSecond: Double
+    public var gradientStepsPerCPUSecond: Double
 
     enum CodingKeys: String, CodingKey {
         case model, threads
         case forwardStepsPerSecondPerCore = "forward_steps_per_second_per_core"
         case gradientStepsPerSecondPerCore = "gradient_steps_per_second_per_core"
+        case forwardStepsPerCPUSecond = "forward_steps_per_cpu_second"
+        case gradientStepsPerCPUSecond = "gradient_steps_per_cpu_second"
     }
 }
 
@@ -33,14 +43,16 @@ public enum EngineBenchmark {
         let horizon = SimulationHorizon.events(eventsPerTrajectory)
         let clock = ContinuousClock()
         var bestForward = Double.infinity, bestGradient = Double.infinity
+        var bestForwardCPU = Double.infinity, bestGradientCPU = Double.infinity
         var events = 0
         for r in 0..<repeats {
-            let start = clock.now
+            let start = clock.now, cpuStart = cpuSeconds()
             let paths = try ensemble.simulate(trajectories: trajectories, horizon: horizon, seed: UInt64(r), threads: threads)
             bestForward = min(bestForward, seconds(clock.now - start))
+            bestForwardCPU = min(bestForwardCPU, cpuSeconds() - cpuStart)
             events = paths.reduce(0) { $0 + $1.eventCount }
 
-            let gradientStart = clock.now
+            let gradientStart = clock.now, gradientCPUStart = cpuSeconds()
             let again = try ensemble.simulate(trajectories: trajectories, horizon: horizon, seed: UInt64(r), threads: threads)
             let net = network, obs = observable
             let adjoints = try ParallelEnsemble.map(count: again.count, threads: threads) { i -> TrajectoryAdjoint in
@@ -53,10 +65,20 @@ public enum EngineBenchmark {
             }
             _ = try ensemble.gradient(trajectories: again, adjoints: adjoints, threads: threads)
             bestGradient = min(bestGradient, seconds(clock.now - gradientStart))
+            bestGradientCPU = min(bestGradientCPU, cpuSeconds() - gradientCPUStart)
         }
         let perCore = Double(events) / Double(threads)
         return EngineThroughput(model: model, threads: threads, forwardStepsPerSecondPerCore: perCore / bestForward,
-                                gradientStepsPerSecondPerCore: perCore / bestGradient)
+                                gradientStepsPerSecondPerCore: perCore / bestGradient,
+                                forwardStepsPerCPUSecond: Double(events) / bestForwardCPU,
+                                gradientStepsPerCPUSecond: Double(events) / bestGradientCPU)
+    }
+
+    /// CPU time of the whole process (all threads), seconds.
+    static func cpuSeconds() -> Double {
+        var ts = timespec()
+        clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts)
+        return Double(ts.tv_sec) + Double(ts.tv_nsec) * 1e-9
     }
 
     static func seconds(_ d: Duration) -> Double {

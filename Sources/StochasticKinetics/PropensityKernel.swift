@@ -18,6 +18,8 @@ final class PropensityKernel: @unchecked Sendable {
     let dependents: UnsafeMutablePointer<Int>
     /// True when every reaction has a closed form (kinds 0–3).
     let closedForm: Bool
+    /// True when every reaction is first order (kind 1), as in every gating scheme.
+    let firstOrder: Bool
     let compiled: CompiledNetwork
 
     init(_ c: CompiledNetwork) {
@@ -48,6 +50,9 @@ final class PropensityKernel: @unchecked Sendable {
             kind[j] = k
         }
         closedForm = allClosed
+        var allFirst = true
+        for j in 0..<m where kind[j] != 1 { allFirst = false }
+        firstOrder = allFirst
         changeStart = Self.copy(c.changeStart)
         changeSpecies = Self.copy(c.changeSpecies)
         changeDelta = Self.copy(c.changeDelta)

@@ -1,0 +1,84 @@
+// The paper's synthetic fitting benchmarks: reversible dimerization and the Vilar oscillator.
+
+/// The outcome of a benchmark fit.
+public struct FitBenchmarkResult: Sendable {
+    /// Names of the fitted parameters.
+    public var parameters: [String]
+    /// True values, start values and the estimate (natural scale).
+    public var truth: [Double]
+    public var start: [Double]
+    public var estimate: [Double]
+    /// estimate/truth − 1.
+    public var relativeErrors: [Double]
+    public var targetTrajectories: Int
+    public var trajectoriesPerIteration: Int
+    public var iterations: Int
+    public var wallSeconds: Double
+}
+
+/// Sizes of a benchmark fit.
+public struct FitBenchmarkSize: Sendable {
+    public var targetTrajectories: Int
+    public var trajectoriesPerIteration: Int
+    public var iterations: Int
+    public init(targetTrajectories: Int, trajectoriesPerIteration: Int, iterations: Int) {
+        self.targetTrajectories = targetTrajectories
+        self.trajectoriesPerIteration = trajectoriesPerIteration
+        self.iterations = iterations
+    }
+}
+
+/// Fits from a wrong, ratio-breaking start to targets simulated at the true rates (independent
+/// seeds), by `WindowAverageFit` with Adam 0.05 → 0.005 and averaging of the last 25 % iterates.
+public enum FitBenchmarks {
+    /// 2A ⇌ A₂ from A(0) = 100: both rates from kf × 3, kb ÷ 2; mean A on 7 log-spaced windows
+    /// up to t = 3.2; untruncated straight-through gradient (copy numbers, README "Choosing K").
+    public static func dimerization(size: FitBenchmarkSize, seed: UInt64 = 1, threads: Int? = nil) throws -> FitBenchmarkResult {
+        let model = BenchmarkModels.dimerization
+        let windows: [ClosedRange<Double>] = [0...0.05, 0.05...0.1, 0.1...0.2, 0.2...0.4, 0.4...0.8, 0.8...1.6, 1.6...3.2]
+        return try run(network: model.network, observables: [model.observable], windows: windows, scales: [1],
+                       fitted: ["kf", "kb"], startFactors: [3, 0.5], size: size, seed: seed, threads: threads)
+    }
+
+    /// Vilar et al. (2002): βA (activator translation) × 1.3 and δR (repressor decay) × 0.75,
+    /// matching the mean A and R over the first pulse (hourly windows, 0–12 h).
+    public static func oscillator(size: FitBenchmarkSize, seed: UInt64 = 1, threads: Int? = nil) throws -> FitBenchmarkResult {
+        let network = BenchmarkModels.oscillator.network
+        guard let a = network.speciesIndex("A"), let r = network.speciesIndex("R") else {
+            throw KineticsError.malformedModel("oscillator lacks A or R")
+        }
+        let windows: [ClosedRange<Double>] = (0..<12).map { Double($0)...Double($0 + 1) }
+        return try run(network: network, observables: [.species(a, of: network), .species(r, of: network)], windows: windows,
+                       scales: [100, 100], fitted: ["betaA", "deltaR"], startFactors: [1.3, 0.75], size: size,
+                       seed: seed, threads: threads)
+    }
+
+    static func run(network: ReactionNetwork, observables: [Observable], windows: [ClosedRange<Double>], scales: [Double],
+                    fitted names: [String], startFactors: [Double], size: FitBenchmarkSize, seed: UInt64,
+                    threads: Int?) throws -> FitBenchmarkResult {
+        let clock = ContinuousClock(), t0 = clock.now
+        let indices = try names.map { name -> Int in
+            guard let k = network.parameterIndex(name) else { throw KineticsError.malformedModel("no parameter \(name)") }
+            return k
+        }
+        let truth = network.parameterCoordinates
+        let targets = try WindowAverageFit.windowMeans(network: network, observables: observables, windows: windows,
+                                                       trajectories: size.targetTrajectories, seed: seed &+ 1_000_003,
+                                                       threads: threads)
+        var mask = [Bool](repeating: false, count: truth.count)
+        var start = truth
+        for (i, k) in indices.enumerated() { mask[k] = true; start[k] += libmLog(startFactors[i]) }
+        let fit = try WindowAverageFit(network: network, observables: observables, windows: windows, targets: targets,
+                                       scales: scales, trajectoriesPerIteration: size.trajectoriesPerIteration,
+                                       options: GradientOptions(temperature: 0.5, truncation: nil), fitted: mask)
+        let result = try fit.run(start: start, iterations: size.iterations,
+                                 schedule: .exponentialDecay(initial: 0.05, final: 0.005, iterations: size.iterations),
+                                 seed: seed, threads: threads)
+        let estimate = indices.map { libmExp(result.estimate[$0]) }, trueValues = indices.map { libmExp(truth[$0]) }
+        return FitBenchmarkResult(parameters: names, truth: trueValues, start: indices.map { libmExp(start[$0]) },
+                                  estimate: estimate, relativeErrors: zip(estimate, trueValues).map { $0 / $1 - 1 },
+                                  targetTrajectories: size.targetTrajectories,
+                                  trajectoriesPerIteration: size.trajectoriesPerIteration, iterations: size.iterations,
+                                  wallSeconds: EngineBenchmark.seconds(clock.now - t0))
+    }
+}
