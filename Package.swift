@@ -24,6 +24,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "5.0.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.0.0"),
     ],
     targets: [
         // MARK: C libraries (Debian -dev packages)
@@ -47,6 +48,7 @@ let package = Package(
         .target(name: "Pipeline", dependencies: [
             "PatchData", "SignalProcessing", "Idealization", "StochasticKinetics", "GatingModels", "Reports",
             .product(name: "Yams", package: "Yams"),
+            .product(name: "Crypto", package: "swift-crypto"),
         ]),
         .executableTarget(name: "patchfit", dependencies: [
             "Pipeline", "PatchData", "SignalProcessing", "Idealization", "StochasticKinetics", "GatingModels", "Reports",

@@ -12,6 +12,8 @@ import Foundation
 /// | 10     | int32      | lActualAcqLength       | samples stored, all channels |
 /// | 16     | int32      | lActualEpisodes        | sweeps |
 /// | 40     | int32      | lDataSectionPtr        | data block index (× 512 bytes) |
+/// | 44     | int32      | lTagSectionPtr         | tag block index (64-byte entries) |
+/// | 48     | int32      | lNumTagEntries         | |
 /// | 92     | int32      | lSynchArrayPtr         | synch array block index |
 /// | 96     | int32      | lSynchArraySize        | synch array entries (int32 start, int32 length) |
 /// | 100    | int16      | nDataFormat            | 0 int16, 1 float32 |
@@ -59,6 +61,14 @@ extension AbfFile {
                                  offset: acqLength < 0 ? 10 : 40, reason: "negative or zero size/offset")
         }
         let dataOffset = try r.byteCount(dataBlock, of: 512, field: "lDataSectionPtr", offset: 40)
+        // Sections after the samples must be whole too: a file cut there is still damaged.
+        for (name, pointer, countField, size) in [("tag section", 44, 48, 64), ("synch array", 92, 96, 8)] {
+            let block = Int(try r.int32(at: pointer, field: name + " pointer"))
+            let entries = Int(try r.int32(at: countField, field: name + " size"))
+            guard block > 0, entries > 0 else { continue }
+            try r.require(try r.byteCount(block, of: 512, field: name, offset: pointer),
+                          try r.byteCount(entries, of: size, field: name, offset: countField), field: name)
+        }
         // The telegraph block exists only in the extended (6 KiB) header, which ends before the data.
         let hasTelegraphs = dataOffset >= 4576 + 64
 

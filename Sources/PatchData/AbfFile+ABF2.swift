@@ -43,7 +43,23 @@ extension AbfFile {
                        entryBytes: bytes, count: Int(count))
     }
 
+    /// The section map: every section the header lists must lie inside the file, so that a file
+    /// cut short anywhere (even after the samples) is reported rather than read in part.
+    static let sectionNames = ["ProtocolSection", "ADCSection", "DACSection", "EpochSection", "ADCPerDACSection",
+                               "EpochPerDACSection", "UserListSection", "StatsRegionSection", "MathSection",
+                               "StringsSection", "DataSection", "TagSection", "ScopeSection", "DeltaSection",
+                               "VoiceTagSection", "SynchArraySection", "AnnotationSection", "StatsSection"]
+
+    static func validateSectionMap(_ r: ByteReader) throws(PatchDataError) {
+        for (i, name) in sectionNames.enumerated() {
+            let s = try section(r, at: 76 + 16 * i, name: name)
+            guard s.offset > 0, s.count > 0 else { continue }
+            try r.require(s.offset, try r.byteCount(s.count, of: s.entryBytes, field: "\(name).count", offset: 76 + 16 * i + 8), field: name)
+        }
+    }
+
     static func readABF2(_ r: ByteReader) throws(PatchDataError) -> Recording {
+        try validateSectionMap(r)
         let versionBytes = try (0..<4).map { i throws(PatchDataError) in try r.load(UInt8.self, at: 4 + i, field: "fFileVersionNumber") }
         let version = versionBytes.reversed().map(String.init).joined(separator: ".")
         let episodes = Int(try r.uint32(at: 12, field: "lActualEpisodes"))

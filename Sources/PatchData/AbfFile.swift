@@ -96,6 +96,9 @@ public enum AbfFile {
         }
 
         var channelSweeps = [[[Float]]](repeating: [], count: nCh)
+        let tables: [[Float]] = layout.isFloat ? [] : layout.channels.map { info in
+            (0..<65_536).map { Float(Double($0 - 32_768) * info.scale + info.offset) }
+        }
         var firstBad: Int?
         r.data.withUnsafeBytes { raw in
             let base = raw.baseAddress! + layout.dataOffset
@@ -111,10 +114,14 @@ public enum AbfFile {
                                 out[i] = x
                             }
                         } else {
-                            let scale = info.scale, offset = info.offset
-                            for i in 0..<n {
-                                let count = Int16(littleEndian: (base + 2 * (sweep.start + i * nCh + c)).loadUnaligned(as: Int16.self))
-                                out[i] = Float(Double(count) * scale + offset)
+                            // Every int16 count maps to one Float: a 65,536-entry table gives the
+                            // same values as the Double formula at memory speed.
+                            tables[c].withUnsafeBufferPointer { table in
+                                let counts = UnsafeRawPointer(base + 2 * (sweep.start + c))
+                                for i in 0..<n {
+                                    let count = Int16(littleEndian: counts.loadUnaligned(fromByteOffset: 2 * i * nCh, as: Int16.self))
+                                    out[i] = table[Int(count) &+ 32768]
+                                }
                             }
                         }
                         initialised = n

@@ -21,14 +21,24 @@ public enum PatchFileReader {
     /// Throws `PatchDataError` naming the file (and field/offset where one applies) when the
     /// file is missing, of no supported format, truncated, or inconsistent.
     public static func read(_ path: String, options: ReadOptions = ReadOptions()) throws(PatchDataError) -> PatchFileContents {
-        let r = try ByteReader(contentsOf: path)
+        try read(ByteReader(contentsOf: path), options: options)
+    }
+
+    /// Reads a file's bytes already in memory; `name` is used in error messages.
+    /// (NWB bytes are staged through a temporary file, since HDF5 opens files by path.)
+    public static func read(data: Data, name: String, options: ReadOptions = ReadOptions()) throws(PatchDataError) -> PatchFileContents {
+        try read(ByteReader(data: data, file: name), options: options)
+    }
+
+    static func read(_ r: ByteReader, options: ReadOptions) throws(PatchDataError) -> PatchFileContents {
+        let path = r.file
         if let raw = options.rawSampleType {
             return .recording(try RawSampleFile.read(r, type: raw, options: options))
         }
         switch try detectFormat(r) {
         case .abf1: return .recording(try AbfFile.readABF1(r))
         case .abf2: return .recording(try AbfFile.readABF2(r))
-        case .nwb: return .recording(try NwbFile.read(path: path))
+        case .nwb: return .recording(try readNwb(r))
         case .scan: return .dwells(try ScanFile.read(r))
         case .dwt: return .dwells(try DwtFile.read(try TextLines(r)))
         case .clampfitEvents: return .dwells(try ClampfitEventFile.read(try TextLines(r)))
@@ -36,6 +46,26 @@ public enum PatchFileReader {
         case .textTrace: return .recording(try TextTraceFile.read(try TextLines(r), options: options))
         case .rawBinary, .synthetic:
             throw PatchDataError(.unrecognisedFormat, file: path, reason: "not a readable format")
+        }
+    }
+
+    /// NWB through HDF5, which needs a path: the file itself, or a temporary copy of in-memory bytes.
+    static func readNwb(_ r: ByteReader) throws(PatchDataError) -> Recording {
+        if FileManager.default.fileExists(atPath: r.file),
+           let size = try? FileManager.default.attributesOfItem(atPath: r.file)[.size] as? Int, size == r.count {
+            return try NwbFile.read(path: r.file)
+        }
+        let temporary = FileManager.default.temporaryDirectory.appendingPathComponent("patchfit-\(UUID().uuidString).nwb")
+        defer { try? FileManager.default.removeItem(at: temporary) }
+        do { try r.data.write(to: temporary) } catch {
+            throw PatchDataError(.unreadable, file: r.file, reason: "could not stage NWB bytes: \(error.localizedDescription)")
+        }
+        do {
+            return try NwbFile.read(path: temporary.path)
+        } catch {
+            var e = error
+            e.file = r.file
+            throw e
         }
     }
 

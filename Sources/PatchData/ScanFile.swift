@@ -41,12 +41,12 @@ public enum ScanFile {
     /// The SCAN versions PatchFit reads.
     public static let supportedVersions: Set<Int32> = [103, 104, -103]
 
-    /// Whether the first bytes look like a SCAN header (a known version and a plausible data offset).
+    /// Whether the first bytes are a known SCAN version number. (The 4-byte little-endian
+    /// values 103, 104 and −103 contain NUL or 0xFF bytes, so no text file starts with them.)
     static func matches(_ head: [UInt8]) -> Bool {
-        guard head.count >= 12 else { return false }
+        guard head.count >= 4 else { return false }
         let version = head.withUnsafeBytes { Int32(littleEndian: $0.loadUnaligned(fromByteOffset: 0, as: Int32.self)) }
-        let offset = head.withUnsafeBytes { Int32(littleEndian: $0.loadUnaligned(fromByteOffset: 4, as: Int32.self)) }
-        return supportedVersions.contains(version) && offset >= 94 && offset < 1 << 20
+        return supportedVersions.contains(version)
     }
 
     /// Reads a SCAN file.

@@ -44,13 +44,24 @@ enum TextTraceFile {
         // Parse all rows column-wise.
         var columns = [[Double]](repeating: [], count: columnCount)
         for c in columns.indices { columns[c].reserveCapacity(lines.count) }
+        var values: [Double] = []
+        var badCell = 0
         for row in lines {
-            let cells = TextLines.cells(row.text, delimiter: delimiter)
-            guard cells.count >= columnCount else {
-                throw t.error(.truncated, line: row.number, "row has \(cells.count) cells, expected \(columnCount)")
+            func columnName(_ c: Int) -> String { c < (titles?.count ?? 0) ? titles![c] : "column \(c + 1)" }
+            guard TextLines.numbers(in: row.text, delimiter: delimiter, into: &values, badCell: &badCell) else {
+                // Re-parse the offending cell the slow way for a precise message.
+                let cells = TextLines.cells(row.text, delimiter: delimiter)
+                let cell = badCell < cells.count ? cells[badCell] : ""
+                throw t.error(.invalidValue, line: row.number, field: columnName(badCell), "\"\(cell.prefix(40))\" is not a number")
+            }
+            guard values.count >= columnCount else {
+                throw t.error(.truncated, line: row.number, "row has \(values.count) cells, expected \(columnCount)")
             }
             for c in 0..<columnCount {
-                columns[c].append(try t.number(cells[c], line: row.number, column: titles?[c] ?? "column \(c + 1)"))
+                guard values[c].isFinite else {
+                    throw t.error(.invalidValue, line: row.number, field: columnName(c), "\(values[c]) is not a finite number")
+                }
+                columns[c].append(values[c])
             }
         }
 

@@ -5,6 +5,6 @@ struct PatchFitCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "patchfit",
         abstract: "Single-channel patch-clamp analysis: ingest, idealise, fit gating schemes, report.",
-        subcommands: [InspectCommand.self, FitCommand.self]
+        subcommands: [InspectCommand.self, IdealiseCommand.self, FitCommand.self, SimulateCommand.self, BenchCommand.self]
     )
 }

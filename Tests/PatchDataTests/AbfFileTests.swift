@@ -100,3 +100,27 @@ final class AbfFileTests: XCTestCase {
         XCTAssertEqual(r.channels.map(\.units), ["mV", "pA"])
     }
 }
+
+final class AbfWriterTests: XCTestCase {
+    func testGapFreeABF1ExportReadsBackWithinOneQuantisationStep() throws {
+        let n = 10_000
+        let current = (0..<n).map { Float(sin(Double($0) / 50) * 4 - 2) }
+        let voltage = (0..<n).map { Float(-70 + Double($0 % 100) / 10) }
+        let r = Recording(channels: [RecordingChannel(name: "Im", units: "pA", sweeps: [current]),
+                                     RecordingChannel(name: "Vm", units: "mV", sweeps: [voltage])],
+                          sampleInterval: 1e-5, provenance: Provenance(file: "", format: .synthetic))
+        let path = try TestData.scratchFolder(self).appendingPathComponent("export.abf").path
+        try AbfFile.writeGapFreeABF1(r, to: path)
+        guard case .recording(let back) = try PatchFileReader.read(path) else { return XCTFail() }
+        XCTAssertEqual(back.provenance.format, .abf1)
+        XCTAssertEqual(back.channels.map(\.name), ["Im", "Vm"])
+        XCTAssertEqual(back.channels.map(\.units), ["pA", "mV"])
+        XCTAssertEqual(back.sampleRate, 100_000, accuracy: 1e-3)
+        for (a, b) in zip(back.channels, r.channels) {
+            let range = Double(b.sweeps[0].max()! - b.sweeps[0].min()!)
+            let step = range / 64_000  // ±32000 counts span the range
+            let worst = zip(a.sweeps[0], b.sweeps[0]).map { abs(Double($0) - Double($1)) }.max()!
+            XCTAssertLessThanOrEqual(worst, step, a.name)
+        }
+    }
+}

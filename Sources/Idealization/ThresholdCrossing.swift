@@ -1,0 +1,48 @@
+import Foundation
+
+/// Half-amplitude threshold crossing (Colquhoun & Sigworth 1995): each sample is assigned the
+/// level whose band it falls in, the bands split halfway between adjacent levels. With the
+/// levels of k channels (0, A, 2A, …) this is the multi-level form for several channels.
+public enum ThresholdCrossing {
+    /// Level index (0…K−1, in the order of `levels`, which must be ascending) per sample.
+    /// A sample exactly on a threshold goes to the lower level.
+    public static func classify(_ x: [Double], levels: [Double]) -> [UInt8] {
+        let thresholds = (1..<max(1, levels.count)).map { 0.5 * (levels[$0 - 1] + levels[$0]) }
+        var out = [UInt8](repeating: 0, count: x.count)
+        guard !thresholds.isEmpty else { return out }
+        x.withUnsafeBufferPointer { xp in
+            out.withUnsafeMutableBufferPointer { op in
+                thresholds.withUnsafeBufferPointer { tp in
+                    // Counting the thresholds below x is branch-free and vectorises.
+                    for t in 0..<xp.count {
+                        let v = xp[t]
+                        var c: UInt8 = 0
+                        for h in 0..<tp.count { c &+= v > tp[h] ? 1 : 0 }
+                        op[t] = c
+                    }
+                }
+            }
+        }
+        return out
+    }
+
+    /// Single-precision variant for raw stored samples.
+    public static func classify(_ x: [Float], levels: [Double]) -> [UInt8] {
+        let thresholds = (1..<max(1, levels.count)).map { Float(0.5 * (levels[$0 - 1] + levels[$0])) }
+        var out = [UInt8](repeating: 0, count: x.count)
+        guard !thresholds.isEmpty else { return out }
+        x.withUnsafeBufferPointer { xp in
+            out.withUnsafeMutableBufferPointer { op in
+                thresholds.withUnsafeBufferPointer { tp in
+                    for t in 0..<xp.count {
+                        let v = xp[t]
+                        var c: UInt8 = 0
+                        for h in 0..<tp.count { c &+= v > tp[h] ? 1 : 0 }
+                        op[t] = c
+                    }
+                }
+            }
+        }
+        return out
+    }
+}

@@ -1,0 +1,119 @@
+import Foundation
+
+/// A pipeline file, validated: what to read, how to condition, idealise and fit it, and where
+/// the reports go. See `Pipelines/README.md` for the file reference.
+public struct PipelineSpec: Sendable, Equatable {
+    /// What the pipeline does.
+    public enum Kind: String, Sendable, Equatable, CaseIterable {
+        /// Lab recordings (or idealised dwell files) → idealise → fit → report.
+        case recordings
+        /// Simulate a known gating scheme, render a realistic trace, then the same stages; the
+        /// report adds truth against fit.
+        case syntheticChannel = "synthetic-channel"
+        /// Fit a chemical reaction network to its own simulated data by differentiable SSA
+        /// (the seed paper's synthetic benchmarks: dimerization, genetic oscillator).
+        case networkFit = "network-fit"
+    }
+
+    public var name: String
+    public var kind: Kind
+    /// Path of the pipeline file (relative paths inside it resolve against its folder's parent
+    /// project root, see `baseFolder`).
+    public var file: String
+    /// Folder that relative paths in the file are resolved against (the current directory
+    /// when the pipeline is run, as users expect from `patchfit run Pipelines/x.yaml`).
+    public var baseFolder: String
+    /// Output folder for reports and the stage cache.
+    public var output: String
+    /// Input patterns: files, folders, globs (for `recordings`).
+    public var inputs: [String]
+    public var read: ReadStage
+    public var channel: ChannelSelector
+    public var condition: ConditionStage
+    public var idealise: IdealiseStage
+    public var fit: FitStage?
+    public var synthetic: SyntheticStage?
+    public var network: NetworkFitStage?
+}
+
+// MARK: - Stage settings
+
+public struct ReadStage: Sendable, Equatable, Codable {
+    public var sampleRate: Double?
+    public var raw: String?
+    public var units: String?
+}
+
+/// Which channel of a multi-channel recording holds the single-channel current.
+public enum ChannelSelector: Sendable, Equatable, Codable {
+    /// The first channel whose units are a current (A, nA, pA, fA), else channel 0.
+    case firstCurrent
+    case index(Int)
+    case name(String)
+}
+
+public struct ConditionStage: Sendable, Equatable, Codable {
+    /// Gaussian low-pass cut-off (Hz); nil = no extra filtering.
+    public var filterHz: Double?
+    /// "auto", "50", "60" or "off".
+    public var notch: String = "off"
+    /// Remove baseline drift.
+    public var baseline: Bool = false
+}
+
+public struct IdealiseStage: Sendable, Equatable, Codable {
+    /// "skm" or "threshold".
+    public var method: String = "skm"
+    /// Number of levels including the closed one; nil = detect.
+    public var levels: Int?
+    /// Resolution (dead time) imposed, s; nil = 0.179 / f_c of the effective filter.
+    public var resolution: Double?
+    /// Critical shut time separating bursts, s.
+    public var tCrit: Double?
+}
+
+public struct FitStage: Sendable, Equatable, Codable {
+    public var scheme: String
+    /// Agonist concentration per record (M); one value applies to all.
+    public var concentrations: [Double]
+    /// Membrane potential (V) for voltage-dependent rates.
+    public var voltage: Double?
+    /// "exact", "ssa" or "both".
+    public var route: String = "exact"
+    /// Channels in the patch.
+    public var channels: Int = 1
+    public var seed: UInt64 = 1
+    /// Resolution for fitting, s (defaults to the idealisation's).
+    public var resolution: Double?
+    public var tCrit: Double?
+}
+
+public struct SyntheticStage: Sendable, Equatable, Codable {
+    public var scheme: String
+    public var concentration: Double?
+    public var voltage: Double?
+    /// Simulated time per record, s.
+    public var duration: Double
+    public var records: Int = 1
+    public var channels: Int = 1
+    public var sampleRate: Double = 100_000
+    /// Analogue filter applied to the rendered trace (Hz).
+    public var filterHz: Double = 5_000
+    /// White noise RMS before filtering... after filtering, pA.
+    public var noiseRMS: Double = 0.3
+    public var seed: UInt64 = 1
+}
+
+public struct NetworkFitStage: Sendable, Equatable, Codable {
+    /// Reaction-network YAML (StochasticKinetics format).
+    public var model: String
+    /// Names of the parameters to fit; others stay at the model's values.
+    public var fitParameters: [String]
+    /// Start values (same order as `fitParameters`): the "wrong start".
+    public var start: [Double]
+    public var trajectories: Int = 64
+    public var tEnd: Double
+    public var iterations: Int = 300
+    public var learningRate: Double = 0.05
+    public var seed: UInt64 = 1
+}

@@ -1,1 +1,0 @@
-// The Reports module. See README.md beside this file for what it holds.

@@ -1,1 +1,0 @@
-// The StochasticKinetics module. See README.md beside this file for what it holds.

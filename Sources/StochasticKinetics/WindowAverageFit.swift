@@ -1,0 +1,112 @@
+// Fitting rates to ensemble-mean time courses (window averages of observables).
+
+/// Fits parameter coordinates so that the ensemble means of window averages
+/// m_{o,w}(θ) = E[(1/|w|)∫_w o(x(t)) dt] match target values, by Adam on the straight-through
+/// gradient. Loss L = Σ_{o,w} ((m̂_{o,w} − target_{o,w}) / scale_o)² with m̂ the mean over the
+/// iteration's ensemble. Window averages (rather than point values) let the event times carry
+/// gradient, which point values on a grid cannot.
+public struct WindowAverageFit: Sendable {
+    public var network: ReactionNetwork
+    public var observables: [Observable]
+    /// Averaging windows [start, end), all within [0, horizon].
+    public var windows: [ClosedRange<Double>]
+    /// targets[o][w].
+    public var targets: [[Double]]
+    /// Per-observable scale of the residuals (e.g. the observable's typical size).
+    public var scales: [Double]
+    public var trajectoriesPerIteration: Int
+    public var options: GradientOptions
+    /// Which coordinates are fitted (others keep their start values).
+    public var fitted: [Bool]
+
+    /// - Throws: `invalidArgument` if shapes disagree or a window is empty.
+    public init(network: ReactionNetwork, observables: [Observable], windows: [ClosedRange<Double>], targets: [[Double]],
+                scales: [Double], trajectoriesPerIteration: Int, options: GradientOptions = GradientOptions(),
+                fitted: [Bool]? = nil) throws {
+        guard targets.count == observables.count, scales.count == observables.count,
+              targets.allSatisfy({ $0.count == windows.count }) else {
+            throw KineticsError.invalidArgument("targets and scales need one row per observable and one column per window")
+        }
+        guard windows.allSatisfy({ $0.upperBound > $0.lowerBound && $0.lowerBound >= 0 }), trajectoriesPerIteration >= 1 else {
+            throw KineticsError.invalidArgument("windows must be non-empty and start at ≥ 0; need ≥ 1 trajectory")
+        }
+        self.network = network
+        self.observables = observables
+        self.windows = windows
+        self.targets = targets
+        self.scales = scales
+        self.trajectoriesPerIteration = trajectoriesPerIteration
+        self.options = options
+        self.fitted = fitted ?? [Bool](repeating: true, count: network.parameters.count)
+    }
+
+    /// The horizon needed: the end of the last window.
+    public var horizon: Double { windows.map(\.upperBound).max() ?? 0 }
+
+    /// Ensemble means of the window averages at coordinates θ: result[o][w].
+    public static func windowMeans(network: ReactionNetwork, observables: [Observable], windows: [ClosedRange<Double>],
+                                   coordinates: [Double]? = nil, trajectories: Int, seed: UInt64,
+                                   threads: Int? = nil) throws -> [[Double]] {
+        let ensemble = try EnsembleSimulator(network: network)
+        let horizon = windows.map(\.upperBound).max() ?? 0
+        let paths = try ensemble.simulate(coordinates: coordinates, trajectories: trajectories, horizon: .time(horizon),
+                                          seed: seed, threads: threads)
+        return means(paths, network: network, observables: observables, windows: windows)
+    }
+
+    static func means(_ paths: [Trajectory], network: ReactionNetwork, observables: [Observable],
+                      windows: [ClosedRange<Double>]) -> [[Double]] {
+        observables.map { o in
+            var m = [Double](repeating: 0, count: windows.count)
+            for path in paths {
+                let series = path.observableSeries(o, network: network)
+                for (w, window) in windows.enumerated() {
+                    m[w] += TrajectoryStatistics.timeAverage(path, series: series, from: window.lowerBound, to: window.upperBound)
+                        / Double(paths.count)
+                }
+            }
+            return m
+        }
+    }
+
+    /// Loss and ∂L/∂θ at θ from one ensemble of `trajectoriesPerIteration` trajectories (stream seed).
+    public func lossAndGradient(coordinates theta: [Double], seed: UInt64, threads: Int? = nil) throws -> (loss: Double, gradient: [Double]) {
+        let ensemble = try EnsembleSimulator(network: network, options: options)
+        let paths = try ensemble.simulate(coordinates: theta, trajectories: trajectoriesPerIteration, horizon: .time(horizon),
+                                          seed: seed, threads: threads)
+        let m = Self.means(paths, network: network, observables: observables, windows: windows)
+        var loss = 0.0
+        var residualWeight = m
+        for o in observables.indices {
+            for w in windows.indices {
+                let r = (m[o][w] - targets[o][w]) / scales[o]
+                loss += r * r
+                residualWeight[o][w] = 2 * r / scales[o] / Double(paths.count)   // dL/d(one trajectory's average)
+            }
+        }
+        let net = network, obs = observables, wins = windows, weights = residualWeight
+        let adjoints = try ParallelEnsemble.map(count: paths.count, threads: threads) { i -> TrajectoryAdjoint in
+            var adj = TrajectoryAdjoint(for: paths[i], speciesCount: net.speciesCount)
+            for (o, observable) in obs.enumerated() {
+                let series = paths[i].observableSeries(observable, network: net)
+                for (w, window) in wins.enumerated() {
+                    TrajectoryStatistics.addTimeAverageAdjoint(paths[i], series: series, observable: observable,
+                                                               from: window.lowerBound, to: window.upperBound,
+                                                               weight: weights[o][w], into: &adj)
+                }
+            }
+            return adj
+        }
+        var gradient = try ensemble.gradient(trajectories: paths, adjoints: adjoints, coordinates: theta, threads: threads)
+        for k in gradient.indices where !fitted[k] { gradient[k] = 0 }
+        return (loss, gradient)
+    }
+
+    /// Runs Adam from `start` for `iterations` iterations; iteration i uses seed `seed + i`.
+    public func run(start: [Double], iterations: Int, schedule: LearningRateSchedule, seed: UInt64,
+                    threads: Int? = nil, progress: ((Int, Double) -> Void)? = nil) throws -> GradientFitResult {
+        try GradientFit.run(start: start, iterations: iterations, optimizer: Adam(schedule: schedule), progress: progress) { i, theta in
+            try lossAndGradient(coordinates: theta, seed: seed &+ UInt64(i), threads: threads)
+        }
+    }
+}

@@ -1,0 +1,80 @@
+import ArgumentParser
+import Foundation
+import StochasticKinetics
+
+/// `patchfit bench engine`: steps/s of the exact SSA and of its straight-through gradient.
+struct BenchEngineCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "engine",
+        abstract: "Measure SSA steps/s per core (forward, and forward+backward) on three models.",
+        discussion: """
+        Models: channel3 (C1<->C2<->O, one channel), dimerization (2A <-> A2), oscillator \
+        (Vilar 2002). Each runs on 1 thread and on all cores; the loss for the gradient is the \
+        time average of one observable (O, A, R).
+        """
+    )
+
+    @Flag(help: "Print a JSON array of {model, threads, forward_steps_per_second_per_core, gradient_steps_per_second_per_core}.")
+    var json = false
+
+    @Option(help: "Events per trajectory.")
+    var events = 100_000
+
+    @Option(help: "Trajectories per thread.")
+    var trajectoriesPerThread = 8
+
+    @Option(help: "Repeats (best time is reported).")
+    var repeats = 3
+
+    @Flag(help: "Instead of speed: measure the bias/variance of the channel3 Popen gradient vs τ, K and horizon (Markdown table).")
+    var gradientBias = false
+
+    @Option(help: "Events per setting of the gradient-bias sweep.")
+    var biasEvents = 2_000_000
+
+    func validate() throws {
+        guard events > 0, trajectoriesPerThread > 0, repeats > 0 else {
+            throw ValidationError("--events, --trajectories-per-thread and --repeats must be positive")
+        }
+    }
+
+    func run() throws {
+        if gradientBias { return try runGradientBias() }
+        let all = ParallelEnsemble.defaultThreads
+        var results: [EngineThroughput] = []
+        for model in BenchmarkModels.all {
+            for threads in Set([1, all]).sorted() {
+                let r = try EngineBenchmark.measure(model: model.name, network: model.network, observable: model.observable,
+                                                    eventsPerTrajectory: events, trajectories: trajectoriesPerThread * threads,
+                                                    threads: threads, repeats: repeats)
+                results.append(r)
+                if !json {
+                    print(String(format: "%-13@ threads %d  forward %7.2f M steps/s/core (%7.2f total)   forward+backward %7.2f M steps/s/core (%7.2f total)",
+                                 model.name, threads, r.forwardStepsPerSecondPerCore / 1e6,
+                                 r.forwardStepsPerSecondPerCore * Double(threads) / 1e6,
+                                 r.gradientStepsPerSecondPerCore / 1e6, r.gradientStepsPerSecondPerCore * Double(threads) / 1e6))
+                }
+            }
+        }
+        if json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            print(String(decoding: try encoder.encode(results), as: UTF8.self))
+        }
+    }
+
+    /// Popen of channel3 is a stationary time average of O; its exact gradient is known.
+    func runGradientBias() throws {
+        let model = BenchmarkModels.channel3
+        let forward = [1000.0, 2000], backward = [500.0, 800]
+        let exact = LinearChain.stationaryAverageGradient(forward: forward, backward: backward, weights: [0, 0, 1])
+        let pi = LinearChain.stationaryDistribution(forward: forward, backward: backward)
+        let eventRate = pi[0] * 1000 + pi[1] * 2500 + pi[2] * 800          // mean exits per second
+        print("exact ∂Popen/∂log k (k12, k21, k23, k32): \(exact)")
+        let rows = try GradientBiasStudy.sweep(network: model.network, observable: model.observable, exactGradient: exact,
+                                               eventRate: eventRate, burnIn: 0.01, eventsPerSetting: biasEvents) { row in
+            FileHandle.standardError.write(Data("τ \(row.temperature) K \(row.truncation.map(String.init) ?? "none") events \(Int(row.eventsPerTrajectory)): bias \(row.relativeBias)\n".utf8))
+        }
+        print(GradientBiasStudy.markdownTable(rows, parameterNames: ["k12", "k21", "k23", "k32"]))
+    }
+}

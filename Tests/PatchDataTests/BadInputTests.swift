@@ -1,0 +1,136 @@
+import Foundation
+import PatchData
+import XCTest
+
+/// Truncated, corrupted, mislabelled and random files: every reader must answer with a
+/// `PatchDataError` that names the file — never crash, hang or return a silent partial result.
+final class BadInputTests: XCTestCase {
+    /// One valid file per binary reader, the header span worth corrupting, and where its last
+    /// meaningful byte ends (computed independently from the headers with Python's struct):
+    /// beyond it lie only 512-byte block padding (ABF) or unused trailing bytes (long SCAN headers).
+    let binarySamples: [(path: String, header: Int, end: Int)] = [
+        (TestData.path("abf/05210017_vc_abf1.abf"), 6144, 1_448_496),        // ABF1, extended header; synch array last
+        (TestData.path("abf/130618-1-12.abf"), 2048, 302_048),               // ABF1, short header
+        (TestData.path("abf/2018_12_09_pCLAMP11_0001.abf"), 4096, 59_984),   // ABF2
+        (TestData.path("abf/pclamp11_4ch.abf"), 8192, 339_536),              // ABF2, 4 channels
+        (TestData.path("scn/CH82.scn"), 768, 30_951),                        // SCAN −103
+        (TestData.path("scn/glydemo_A-10.scn"), 768, 111_269),               // SCAN 103
+    ]
+
+    func load(_ path: String) throws -> Data { try Data(contentsOf: URL(fileURLWithPath: path)) }
+
+    /// Reads bytes; returns the error, or nil if the bytes were accepted.
+    func outcome(_ data: Data, name: String) -> PatchDataError? {
+        do {
+            _ = try PatchFileReader.read(data: data, name: name)
+            return nil
+        } catch {
+            XCTAssertEqual(error.file, name)
+            XCTAssertFalse(error.reason.isEmpty)
+            return error
+        }
+    }
+
+    func testTruncatedBinaryFilesFailWithTruncationErrors() throws {
+        for sample in binarySamples {
+            let data = try load(sample.path)
+            // Cut inside the header densely, then across the data block.
+            let cuts = Array(stride(from: 0, to: min(sample.header, data.count), by: 61)) + (1...40).map { sample.end * $0 / 41 } + [sample.end - 1]
+            for cut in cuts {
+                let error = outcome(data.prefix(cut), name: "cut-\(cut)")
+                XCTAssertNotNil(error, "\(sample.path) truncated at \(cut) was accepted")
+                if let error, cut > 16 { XCTAssertTrue([.truncated, .invalidField, .unrecognisedFormat].contains(error.kind), "\(cut): \(error)") }
+            }
+        }
+    }
+
+    func testTruncatedNwbFailsCleanly() throws {
+        let folder = try TestData.scratchFolder(self)
+        let path = folder.appendingPathComponent("t.nwb").path
+        let r = Recording(channels: [RecordingChannel(name: "I", units: "pA", sweeps: [[Float](repeating: 1, count: 5000)])],
+                          sampleInterval: 1e-4, provenance: Provenance(file: "", format: .synthetic))
+        try NwbFile.write(r, to: path)
+        let data = try load(path)
+        for cut in [8, 100, 500, 1000, 2000] + (1...20).map({ data.count * $0 / 21 }) + [data.count - 1] {
+            XCTAssertNotNil(outcome(data.prefix(cut), name: "nwb-cut-\(cut)"), "NWB truncated at \(cut) was accepted")
+        }
+    }
+
+    func testWrongMagicAndRandomBytes() throws {
+        var rng = TestRNG(state: 42)
+        for n in [1, 3, 8, 100, 4096, 70_000] {
+            let random = Data((0..<n).map { _ in UInt8(truncatingIfNeeded: rng.next()) })
+            XCTAssertNotNil(outcome(random, name: "random-\(n)"))
+        }
+        var abf = try load(TestData.path("abf/2018_12_09_pCLAMP11_0001.abf"))
+        abf.replaceSubrange(0..<4, with: Array("ABF3".utf8))
+        XCTAssertEqual(outcome(abf, name: "abf3")?.kind, .unrecognisedFormat)
+        XCTAssertEqual(outcome(Data(), name: "empty")?.kind, .truncated)
+        XCTAssertThrowsError(try PatchFileReader.read("/nonexistent/file.abf")) { error in
+            XCTAssertEqual((error as? PatchDataError)?.kind, .unreadable)
+        }
+    }
+
+    /// A mislabelled file (an ABF named .scn, a SCAN named .abf) is read by its contents.
+    func testMislabelledFilesAreReadByContent() throws {
+        let folder = try TestData.scratchFolder(self)
+        let fakeScn = folder.appendingPathComponent("really-abf.scn")
+        try load(TestData.path("abf/2018_12_09_pCLAMP11_0001.abf")).write(to: fakeScn)
+        XCTAssertEqual(try PatchFileReader.detectFormat(path: fakeScn.path), .abf2)
+        let fakeAbf = folder.appendingPathComponent("really-scan.abf")
+        try load(TestData.path("scn/CH82.scn")).write(to: fakeAbf)
+        guard case .dwells(let d) = try PatchFileReader.read(fakeAbf.path) else { return XCTFail("SCAN misread") }
+        XCTAssertEqual(d.count, 4312)
+    }
+
+    func testAbsurdSizesInHeaders() throws {
+        func patched(_ path: String, _ offset: Int, _ value: Int32) throws -> Data {
+            var d = try load(path)
+            withUnsafeBytes(of: value.littleEndian) { d.replaceSubrange(offset..<offset + 4, with: $0) }
+            return d
+        }
+        let abf1 = TestData.path("abf/05210017_vc_abf1.abf"), scn = TestData.path("scn/CH82.scn")
+        XCTAssertEqual(outcome(try patched(abf1, 10, Int32.max), name: "acq")?.kind, .truncated)        // lActualAcqLength
+        XCTAssertNotNil(outcome(try patched(abf1, 40, -5), name: "ptr"))                                 // lDataSectionPtr
+        XCTAssertEqual(outcome(try patched(scn, 8, Int32.max), name: "nint")?.kind, .truncated)          // nint
+        XCTAssertEqual(outcome(try patched(scn, 8, -1), name: "nint-neg")?.kind, .invalidField)
+        XCTAssertEqual(outcome(try patched(scn, 4, 10), name: "ioffset")?.kind, .invalidField)
+        let abf2 = TestData.path("abf/2018_12_09_pCLAMP11_0001.abf")
+        XCTAssertNotNil(outcome(try patched(abf2, 236 + 8, Int32.max), name: "datacount"))               // DataSection count
+        XCTAssertNotNil(outcome(try patched(abf2, 92, Int32.max), name: "adcblock"))                     // ADCSection block
+    }
+
+    /// Thousands of headers with random bytes overwritten: each read must end in a value or a
+    /// typed error, quickly. (A mutated gain can still give a valid-looking file; that is fine.)
+    func testMutatedHeadersNeverCrashOrHang() throws {
+        var rng = TestRNG(state: 2026)
+        var errors = 0, accepted = 0
+        let start = Date()
+        for sample in binarySamples {
+            let original = try load(sample.path)
+            for _ in 0..<600 {
+                var data = original
+                for _ in 0...rng.below(4) {
+                    let at = rng.below(min(sample.header, data.count))
+                    data[at] = UInt8(truncatingIfNeeded: rng.next())
+                    // Sometimes write an extreme 32-bit value, the classic size-field attack.
+                    if rng.below(3) == 0, at + 4 <= data.count {
+                        let v: Int32 = [Int32.max, Int32.min, -1, 0, 1 << 24][rng.below(5)]
+                        withUnsafeBytes(of: v.littleEndian) { data.replaceSubrange(at..<at + 4, with: $0) }
+                    }
+                }
+                if outcome(data, name: "mutant") == nil { accepted += 1 } else { errors += 1 }
+            }
+        }
+        XCTAssertEqual(errors + accepted, 3600)
+        XCTAssertGreaterThan(errors, 100, "mutations this wild should be caught often")
+        // Not a speed assertion: a generous bound that only a hang or runaway allocation breaks.
+        XCTAssertLessThan(Date().timeIntervalSince(start), 600)
+    }
+
+    func testTextFilesWithBinaryJunkAreRejected() throws {
+        var d = Data("time_s,current_pA\n0,1\n0.1,2\n".utf8)
+        d.append(contentsOf: [0, 0, 0, 7])
+        XCTAssertNotNil(outcome(d, name: "junk.csv"))
+    }
+}

@@ -1,0 +1,91 @@
+import Foundation
+import Pipeline
+import XCTest
+
+final class PipelineSpecTests: XCTestCase {
+    let base = CLI.packageRoot.path
+
+    func parse(_ yaml: String) throws -> PipelineSpec {
+        try PipelineSpec.parse(yaml, file: "test.yaml", baseFolder: base)
+    }
+
+    func assertError(_ yaml: String, line: Int, key: String, contains text: String, file: StaticString = #filePath, lineNumber: UInt = #line) {
+        XCTAssertThrowsError(try parse(yaml), file: file, line: lineNumber) { error in
+            guard let e = error as? PipelineError else { return XCTFail("\(error)", file: file, line: lineNumber) }
+            XCTAssertEqual(e.line, line, e.description, file: file, line: lineNumber)
+            XCTAssertEqual(e.key, key, e.description, file: file, line: lineNumber)
+            XCTAssertTrue(e.description.contains(text), e.description, file: file, line: lineNumber)
+            XCTAssertTrue(e.description.hasPrefix("test.yaml:\(line)"), e.description, file: file, line: lineNumber)
+        }
+    }
+
+    func testAMinimalRecordingsPipeline() throws {
+        let spec = try parse("""
+            name: lab
+            inputs: [recordings/*.abf, more/]
+            condition:
+              filter_hz: 2000
+              notch: auto
+            idealise:
+              method: threshold
+              levels: 3
+              resolution: 50e-6
+            """)
+        XCTAssertEqual(spec.kind, .recordings)
+        XCTAssertEqual(spec.output, "Reports/lab")
+        XCTAssertEqual(spec.inputs, ["recordings/*.abf", "more/"])
+        XCTAssertEqual(spec.condition.filterHz, 2000)
+        XCTAssertEqual(spec.condition.notch, "auto")
+        XCTAssertEqual(spec.idealise.levels, 3)
+        XCTAssertEqual(spec.idealise.resolution, 50e-6)
+        XCTAssertEqual(spec.channel, .firstCurrent)
+    }
+
+    func testMistakesNameTheirLineAndKey() {
+        assertError("name: x\ninputs: [a.abf]\ncondition:\n  filter_hz: 2000\n  notch: 55\n", line: 5, key: "condition.notch", contains: "expected one of")
+        assertError("name: x\ninputs: [a.abf]\nidealise:\n  methd: skm\n", line: 4, key: "idealise.methd", contains: "unknown key")
+        assertError("name: x\ninputs: [a.abf]\ncondition:\n  filter_hz: -3\n", line: 4, key: "condition.filter_hz", contains: "greater than 0")
+        assertError("name: x\ninputs: [a.abf]\nidealise:\n  levels: one\n", line: 4, key: "idealise.levels", contains: "whole number")
+        assertError("name: x\ninputs: [a.abf]\nfit:\n  scheme: Data/schemes/nope.yaml\n", line: 4, key: "fit.scheme", contains: "file not found")
+        assertError("name: bad name!\ninputs: [a.abf]\n", line: 1, key: "name", contains: "letters, digits")
+        assertError("name: x\nkind: synthetic-channel\n", line: 2, key: "synthetic", contains: "needs a 'synthetic' section")
+    }
+
+    func testInvalidYamlReportsALine() {
+        XCTAssertThrowsError(try parse("name: x\ninputs: [a.abf\ncondition: {\n")) { error in
+            XCTAssertNotNil((error as? PipelineError)?.line)
+            XCTAssertTrue((error as? PipelineError)?.reason.contains("not valid YAML") ?? false)
+        }
+    }
+
+    func testShardsPartitionTheFiles() {
+        let files = (0..<10).map { "f\($0)" }
+        let shards = (0..<3).map { Shard(index: $0, count: 3).select(files) }
+        XCTAssertEqual(shards.flatMap { $0 }.sorted(), files.sorted())
+        XCTAssertEqual(shards[1], ["f1", "f4", "f7"])
+        XCTAssertNil(Shard("3/3"))
+        XCTAssertNil(Shard("-1/3"))
+        XCTAssertEqual(Shard("2/5"), Shard(index: 2, count: 5))
+    }
+
+    func testCacheKeysChangeWithEachIngredient() {
+        struct S: Encodable { var a: Double; var b: String }
+        let k = StageCache.key(stage: "fit", inputHash: "abc", settings: S(a: 1, b: "x"))
+        XCTAssertEqual(k, StageCache.key(stage: "fit", inputHash: "abc", settings: S(a: 1, b: "x")))
+        XCTAssertNotEqual(k, StageCache.key(stage: "idealise", inputHash: "abc", settings: S(a: 1, b: "x")))
+        XCTAssertNotEqual(k, StageCache.key(stage: "fit", inputHash: "abd", settings: S(a: 1, b: "x")))
+        XCTAssertNotEqual(k, StageCache.key(stage: "fit", inputHash: "abc", settings: S(a: 1.0000001, b: "x")))
+        XCTAssertEqual(k.count, 64)
+        // SHA-256 of the empty input, a known vector.
+        XCTAssertEqual(StageCache.hash(data: Data()), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
+    }
+
+    func testSlurmScriptRunsEveryShardThenMerges() throws {
+        let spec = try parse("name: lab\ninputs: [a.abf]\n")
+        let script = SlurmScript.text(pipelinePath: "Pipelines/lab.yaml", spec: spec, shards: 4, patchfit: "/opt/patchfit", workingDirectory: "/work")
+        XCTAssertTrue(script.contains("--array=0-3"))
+        XCTAssertTrue(script.contains("run Pipelines/lab.yaml --shard \\${SLURM_ARRAY_TASK_ID}/4"))
+        XCTAssertTrue(script.contains("--dependency=afterok:${array_id}"))
+        XCTAssertTrue(script.contains("/opt/patchfit merge Pipelines/lab.yaml"))
+    }
+}

@@ -1,0 +1,53 @@
+// Shared helpers for the StochasticKinetics tests: model files, small networks, statistics.
+import Foundation
+import StochasticKinetics
+import XCTest
+
+/// Package root = three levels above this file (Tests/StochasticKineticsTests/TestSupport.swift).
+let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+func loadModel(_ name: String) throws -> ReactionNetwork {
+    let url = packageRoot.appendingPathComponent("Data/models/\(name).yaml")
+    return try ReactionNetwork(yaml: String(contentsOf: url, encoding: .utf8))
+}
+
+/// A linear chain of states with `channels` channels: C1 ⇌ C2 ⇌ … with the given forward/backward rates.
+func chainNetwork(forward: [Double], backward: [Double], channels: Int = 1) throws -> ReactionNetwork {
+    let states = forward.count + 1
+    let species = (1...states).map { "S\($0)" }
+    var parameters: [RateParameter] = [], reactions: [Reaction] = []
+    for i in 0..<forward.count {
+        parameters.append(RateParameter(name: "k\(i + 1)\(i + 2)", value: forward[i]))
+        parameters.append(RateParameter(name: "k\(i + 2)\(i + 1)", value: backward[i]))
+        reactions.append(Reaction(name: "\(i)f", reactants: [.init(species: i, count: 1)],
+                                  products: [.init(species: i + 1, count: 1)], law: .massAction(parameter: 2 * i)))
+        reactions.append(Reaction(name: "\(i)b", reactants: [.init(species: i + 1, count: 1)],
+                                  products: [.init(species: i, count: 1)], law: .massAction(parameter: 2 * i + 1)))
+    }
+    var initial = [Int](repeating: 0, count: states)
+    initial[0] = channels
+    return try ReactionNetwork(species: species, initialState: initial, parameters: parameters, reactions: reactions)
+}
+
+/// Upper-tail p-value of a chi-square statistic with `dof` degrees of freedom
+/// (Wilson–Hilferty normal approximation; accurate to ~1e-3 for dof ≥ 3, ample for p > 1e-3 checks).
+func chiSquarePValue(_ statistic: Double, dof: Int) -> Double {
+    let k = Double(dof)
+    let z = (pow(statistic / k, 1.0 / 3) - (1 - 2 / (9 * k))) / (2 / (9 * k)).squareRoot()
+    return 0.5 * erfc(z / 2.0.squareRoot())
+}
+
+/// Kolmogorov–Smirnov distance between a sample and a CDF.
+func ksDistance(_ sample: [Double], cdf: (Double) -> Double) -> Double {
+    let sorted = sample.sorted()
+    let n = Double(sorted.count)
+    var d = 0.0
+    for (i, x) in sorted.enumerated() {
+        let f = cdf(x)
+        d = max(d, abs(f - Double(i) / n), abs(Double(i + 1) / n - f))
+    }
+    return d
+}
+
+/// The KS critical distance at level α = 0.001 for large n: 1.949/√n.
+func ksCritical001(_ n: Int) -> Double { 1.949 / Double(n).squareRoot() }
