@@ -62,7 +62,7 @@ public enum KineticFitting {
         }
         guard s.channels >= 1 else { throw GatingModelsError.invalidArgument(name: "channels", reason: "must be ≥ 1") }
         if s.route != .exact && !ssaRouteAvailable {
-            throw GatingModelsError.routeUnavailable("route '\(s.route.rawValue)' is not yet available: the differentiable-SSA fit needs the StochasticKinetics engine, which is not in this build; use --route exact")
+            throw GatingModelsError.routeUnavailable("route '\(s.route.rawValue)' is not yet available: the differentiable-SSA fit of gating schemes (scheme → reaction network → StochasticKinetics) is not written yet; use --route exact")
         }
         if s.route != .ssa && s.channels > 1 {
             throw GatingModelsError.invalidArgument(name: "channels", reason: "the exact likelihood is for one channel; \(s.channels) channels need the SSA route")

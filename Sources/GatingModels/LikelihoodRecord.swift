@@ -1,3 +1,4 @@
+import Idealization
 import PatchData
 
 /// One record prepared for the exact likelihood: its resolved dwells cut into groups of
@@ -33,8 +34,8 @@ public struct LikelihoodRecord: Sendable {
     /// The groups of openings.
     public let groups: [Group]
 
-    /// Prepares a record: imposes `resolution` (unless the sequence already has exactly that
-    /// resolution imposed) and splits it into groups.
+    /// Prepares a record: imposes `resolution` with Idealization's `ResolutionImposition`
+    /// (unless the sequence already has exactly that resolution imposed) and splits it into groups.
     /// - Throws: `invalidArgument` for a bad resolution or t_crit < resolution;
     ///   `noOpenings` when no group with an opening remains.
     public init(_ sequence: DwellSequence, conditions: RecordConditions, resolution: Double,
@@ -49,7 +50,7 @@ public struct LikelihoodRecord: Sendable {
         self.conditions = conditions
         self.resolution = resolution
         self.tCrit = tCrit
-        let resolved = sequence.resolution == resolution ? sequence : try sequence.imposingResolution(resolution)
+        let resolved = sequence.resolution == resolution ? sequence : try ResolutionImposition.impose(sequence, resolution: resolution)
         self.dwells = resolved
         var groups: [Group] = []
         for range in resolved.segmentRanges {
