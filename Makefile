@@ -14,7 +14,8 @@ build: deps
 	swift build -c $(CONFIG) --product patchfit
 
 demo: build
-	$(PATCHFIT) inspect Data/example/
+	$(PATCHFIT) run Pipelines/demo.yaml
+	@echo "Open Reports/demo/index.html (batch) or Reports/demo/cco-1uM/index.html (the recording's report)."
 
 test: deps
 	@scripts/install-deps.sh --test

@@ -122,18 +122,12 @@ extension PipelineSpec {
 
     private static func network(_ y: YAMLReader, spec: PipelineSpec) throws(PipelineError) -> NetworkFitStage? {
         guard let n = try y.section("network") else { return nil }
-        try n.rejectUnknownKeys(["model", "fit", "start", "trajectories", "t_end", "iterations", "learning_rate", "seed"])
-        let names = try n.strings("fit") ?? []
-        let start = try n.doubles("start") ?? []
-        guard !names.isEmpty else { throw n.error("fit", "name at least one parameter to fit") }
-        guard start.count == names.count, start.allSatisfy({ $0 > 0 }) else {
-            throw n.error("start", "give one positive start value per fitted parameter (\(names.count))")
+        try n.rejectUnknownKeys(["benchmark", "target_trajectories", "trajectories", "iterations", "seed"])
+        guard let benchmark = try n.choice("benchmark", ["dimerization", "oscillator"]) else {
+            throw n.error("benchmark", "is required: dimerization or oscillator")
         }
-        guard let tEnd = try n.double("t_end", positive: true) else { throw n.error("t_end", "is required (simulated time per trajectory)") }
-        return NetworkFitStage(model: try existingFile(n, "model", spec: spec), fitParameters: names, start: start,
-                                  trajectories: try n.int("trajectories", min: 1) ?? 64, tEnd: tEnd,
-                                  iterations: try n.int("iterations", min: 1) ?? 300,
-                                  learningRate: try n.double("learning_rate", positive: true) ?? 0.05,
-                                  seed: UInt64(try n.int("seed", min: 0) ?? 1))
+        return NetworkFitStage(benchmark: benchmark, targetTrajectories: try n.int("target_trajectories", min: 1) ?? 100_000,
+                               trajectories: try n.int("trajectories", min: 1) ?? 256, iterations: try n.int("iterations", min: 4) ?? 1000,
+                               seed: UInt64(try n.int("seed", min: 0) ?? 1))
     }
 }

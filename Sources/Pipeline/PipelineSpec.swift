@@ -107,15 +107,13 @@ public struct SyntheticStage: Sendable, Equatable, Codable {
 }
 
 public struct NetworkFitStage: Sendable, Equatable, Codable {
-    /// Reaction-network YAML (StochasticKinetics format).
-    public var model: String
-    /// Names of the parameters to fit; others stay at the model's values.
-    public var fitParameters: [String]
-    /// Start values (same order as `fitParameters`): the "wrong start".
-    public var start: [Double]
-    public var trajectories: Int = 64
-    public var tEnd: Double
-    public var iterations: Int = 300
-    public var learningRate: Double = 0.05
+    /// Which of the seed paper's benchmarks: "dimerization" (2A ⇌ A₂, both rates from a
+    /// ratio-breaking start) or "oscillator" (Vilar 2002; βA and δR from a wrong start).
+    public var benchmark: String
+    /// Trajectories simulated at the true rates to make the target data.
+    public var targetTrajectories: Int
+    /// Trajectories per gradient iteration.
+    public var trajectories: Int
+    public var iterations: Int
     public var seed: UInt64 = 1
 }

@@ -41,14 +41,25 @@ public enum ParallelEnsemble {
 // MARK: - Internal helpers
 
 /// One result slot per item; each slot is written by exactly one worker, read after all finish.
+/// The slots live in memory allocated once: workers write through a fixed pointer, never
+/// through `Array`'s copy-on-write machinery, whose uniqueness check is not thread-safe.
 final class ResultSlots<T: Sendable>: @unchecked Sendable {
-    private var results: [Result<T, any Error>?]
-    init(count: Int) { results = Array(repeating: nil, count: count) }
+    private let slots: UnsafeMutablePointer<Result<T, any Error>?>
+    private let count: Int
+    init(count: Int) {
+        self.count = count
+        slots = .allocate(capacity: count)
+        slots.initialize(repeating: nil, count: count)
+    }
+    deinit {
+        slots.deinitialize(count: count)
+        slots.deallocate()
+    }
     func store(_ result: Result<T, any Error>, at i: Int) {
-        results.withUnsafeMutableBufferPointer { $0[i] = result }   // disjoint indices, no resize
+        slots[i] = result   // disjoint indices
     }
     func collect() throws -> [T] {
-        try results.map { try $0!.get() }
+        try (0..<count).map { try slots[$0]!.get() }
     }
 }
 
