@@ -19,7 +19,8 @@ demo: build
 
 test: deps
 	@scripts/install-deps.sh --test
-	swift test -c $(CONFIG)
+	swift build -c $(CONFIG) --build-tests
+	swift test -c $(CONFIG) --skip-build
 
 bench: build
 	$(PATCHFIT) bench ingest

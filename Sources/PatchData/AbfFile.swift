@@ -105,7 +105,6 @@ public enum AbfFile {
             for sweep in sweeps {
                 let n = sweep.length / nCh
                 for c in 0..<nCh {
-                    let info = layout.channels[c]
                     let samples = [Float](unsafeUninitializedCapacity: n) { out, initialised in
                         if layout.isFloat {
                             for i in 0..<n {

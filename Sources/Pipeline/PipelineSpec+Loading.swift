@@ -36,9 +36,9 @@ extension PipelineSpec {
             guard !spec.inputs.isEmpty else { throw y.error("inputs", "a recordings pipeline needs at least one input (file, folder or glob)") }
             guard spec.synthetic == nil, spec.network == nil else { throw y.error("kind", "recordings pipelines take no 'synthetic' or 'network' section") }
         case .syntheticChannel:
-            guard spec.synthetic != nil else { throw y.error("synthetic", "a synthetic-channel pipeline needs a 'synthetic' section") }
+            guard spec.synthetic != nil else { throw y.error("kind", "a synthetic-channel pipeline needs a 'synthetic' section") }
         case .networkFit:
-            guard spec.network != nil else { throw y.error("network", "a network-fit pipeline needs a 'network' section") }
+            guard spec.network != nil else { throw y.error("kind", "a network-fit pipeline needs a 'network' section") }
         }
         return spec
     }
@@ -46,6 +46,13 @@ extension PipelineSpec {
     /// Resolves a path from the pipeline file against the base folder.
     public func resolve(_ path: String) -> String {
         path.hasPrefix("/") ? path : (baseFolder as NSString).appendingPathComponent(path)
+    }
+
+    /// A path as reports show it: relative to the base folder when it lies inside it, so that
+    /// reports do not depend on where the project was checked out.
+    public func displayPath(_ path: String) -> String {
+        let base = baseFolder.hasSuffix("/") ? baseFolder : baseFolder + "/"
+        return path.hasPrefix(base) ? String(path.dropFirst(base.count)) : path
     }
 
     // MARK: - Sections

@@ -33,7 +33,7 @@ struct RecordingAnalysis: Sendable {
         do {
             outcome = try analyse(job, folder: folder)
         } catch {
-            outcome = RecordingOutcome(name: job.name, input: job.file, ok: false, message: describe(error),
+            outcome = RecordingOutcome(name: job.name, input: spec.displayPath(job.file), ok: false, message: describe(error),
                                        popen: nil, worstRSquared: nil, reportFolder: nil)
         }
         try? writeStatus(outcome, folder: folder)
@@ -83,7 +83,7 @@ struct RecordingAnalysis: Sendable {
             try AtomicFile.write(timing, to: (folder as NSString).appendingPathComponent("timing.json"))
         }
         let worst = fit?.rSquared.map(\.value).min()
-        return RecordingOutcome(name: job.name, input: job.file, ok: true, message: "", popen: ideal.popen,
+        return RecordingOutcome(name: job.name, input: spec.displayPath(job.file), ok: true, message: "", popen: ideal.popen,
                                 worstRSquared: worst, reportFolder: job.name)
     }
 

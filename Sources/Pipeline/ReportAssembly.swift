@@ -9,12 +9,19 @@ enum ReportAssembly {
     // MARK: - Idealisation views
 
     /// A window of the trace with the idealisation over it: 50 ms (or the whole record if
-    /// shorter) starting a little before the first opening, at most 4000 points drawn.
+    /// shorter) of sweep 1, placed where the idealisation changes level most often (the first
+    /// such place), at most 4000 points drawn.
     static func traceExcerpt(_ channel: RecordingChannel, sampleInterval dt: Double, path: [UInt8], levels: [Double]) -> TraceExcerpt? {
         guard let sweep = channel.sweeps.first, !sweep.isEmpty, path.count >= sweep.count else { return nil }
         let window = min(sweep.count, max(200, Int((0.05 / dt).rounded())))
-        let firstOpen = path.prefix(sweep.count).firstIndex { $0 > 0 } ?? 0
-        let start = max(0, min(sweep.count - window, firstOpen - window / 5))
+        var transitions = [Int](repeating: 0, count: sweep.count + 1)  // prefix counts
+        for i in 1..<sweep.count { transitions[i + 1] = transitions[i] + (path[i] != path[i - 1] ? 1 : 0) }
+        let step = max(1, window / 4)
+        var start = 0, most = -1
+        for s in stride(from: 0, through: sweep.count - window, by: step) where transitions[s + window] - transitions[s] > most {
+            most = transitions[s + window] - transitions[s]
+            start = s
+        }
         let end = start + window
         let stride = max(1, window / 4000)
         var time: [Double] = [], current: [Double] = []
@@ -121,7 +128,7 @@ enum ReportAssembly {
             settings.append(Setting("seed", String(job.seed)))
         }
         let bytes = job.recording == nil ? (try? FileManager.default.attributesOfItem(atPath: job.file)[.size] as? Int) : nil
-        var report = RecordingReport(title: job.name, input: InputFile(path: job.file, sha256: inputHash, bytes: bytes ?? nil),
+        var report = RecordingReport(title: job.name, input: InputFile(path: spec.displayPath(job.file), sha256: inputHash, bytes: bytes ?? nil),
                                      settings: settings)
         report.popen = ideal.popen
         report.trace = ideal.trace

@@ -48,7 +48,7 @@ final class PipelineSpecTests: XCTestCase {
         assertError("name: x\ninputs: [a.abf]\nidealise:\n  levels: one\n", line: 4, key: "idealise.levels", contains: "whole number")
         assertError("name: x\ninputs: [a.abf]\nfit:\n  scheme: Data/schemes/nope.yaml\n", line: 4, key: "fit.scheme", contains: "file not found")
         assertError("name: bad name!\ninputs: [a.abf]\n", line: 1, key: "name", contains: "letters, digits")
-        assertError("name: x\nkind: synthetic-channel\n", line: 2, key: "synthetic", contains: "needs a 'synthetic' section")
+        assertError("name: x\nkind: synthetic-channel\n", line: 2, key: "kind", contains: "needs a 'synthetic' section")
     }
 
     func testInvalidYamlReportsALine() {
