@@ -44,9 +44,7 @@ struct NetworkFitRun {
         }
         let outcome = RecordingOutcome(name: name, input: report.input.path, ok: true, message: "", popen: nil,
                                        worstRSquared: nil, reportFolder: name)
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        try AtomicFile.write(try encoder.encode(outcome), to: (folder as NSString).appendingPathComponent("status.json"))
+        try outcome.write(to: folder)
         try PipelineRunner.merge(spec: spec)
         return outcome
     }

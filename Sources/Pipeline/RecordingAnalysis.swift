@@ -33,23 +33,12 @@ struct RecordingAnalysis: Sendable {
         do {
             outcome = try analyse(job, folder: folder)
         } catch {
-            outcome = RecordingOutcome(name: job.name, input: spec.displayPath(job.file), ok: false, message: describe(error),
+            outcome = RecordingOutcome(name: job.name, input: spec.displayPath(job.file), ok: false, message: "\(error)",
                                        popen: nil, worstRSquared: nil, reportFolder: nil)
         }
-        try? writeStatus(outcome, folder: folder)
+        try? outcome.write(to: folder)
         progress.finished(job.file, ok: outcome.ok)
         return outcome
-    }
-
-    private func describe(_ error: Error) -> String {
-        if let e = error as? CustomStringConvertible { return e.description }
-        return String(describing: error)
-    }
-
-    private func writeStatus(_ outcome: RecordingOutcome, folder: String) throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        try AtomicFile.write(try encoder.encode(outcome), to: (folder as NSString).appendingPathComponent("status.json"))
     }
 
     // MARK: - Stages

@@ -72,4 +72,11 @@ public struct RecordingOutcome: Codable, Sendable, Equatable {
     public var popen: Double?
     public var worstRSquared: Double?
     public var reportFolder: String?
+
+    /// Writes the outcome as `status.json` in `folder` (atomically): what `merge` reads.
+    func write(to folder: String) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        try AtomicFile.write(try encoder.encode(self), to: (folder as NSString).appendingPathComponent("status.json"))
+    }
 }

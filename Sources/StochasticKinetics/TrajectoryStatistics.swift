@@ -2,7 +2,7 @@
 
 /// A maximal run of segments on which an observable keeps one value (a dwell in a level,
 /// e.g. an opening of `level` channels).
-public struct Dwell: Sendable, Hashable {
+public struct ObservableDwell: Sendable, Hashable {
     /// The observable's value during the dwell.
     public var level: Double
     /// First and last segment of the run (segments 0…N as in `Trajectory`).
@@ -92,17 +92,17 @@ public enum TrajectoryStatistics {
 
     /// Maximal runs of constant observable value, in time order. Events that leave the
     /// observable unchanged (e.g. C1→C2 for an open-channel count) extend the current dwell.
-    public static func dwells(_ trajectory: Trajectory, series: [Double]) -> [Dwell] {
-        var result: [Dwell] = []
+    public static func dwells(_ trajectory: Trajectory, series: [Double]) -> [ObservableDwell] {
+        var result: [ObservableDwell] = []
         var first = 0
         let last = trajectory.eventCount
         for n in stride(from: 1, through: last, by: 1) where series[n] != series[first] {
-            result.append(Dwell(level: series[first], firstSegment: first, lastSegment: n - 1,
+            result.append(ObservableDwell(level: series[first], firstSegment: first, lastSegment: n - 1,
                                 duration: trajectory.segmentEnd(n - 1) - trajectory.segmentStart(first),
                                 censored: first == 0))
             first = n
         }
-        result.append(Dwell(level: series[first], firstSegment: first, lastSegment: last,
+        result.append(ObservableDwell(level: series[first], firstSegment: first, lastSegment: last,
                             duration: trajectory.endTime - trajectory.segmentStart(first), censored: true))
         return result
     }

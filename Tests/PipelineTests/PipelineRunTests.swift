@@ -184,3 +184,29 @@ final class PipelineRunTests: XCTestCase {
         XCTAssertTrue(result.stderr.contains("bad.yaml:4: idealise.method"), result.stderr)
     }
 }
+
+/// The demo's real report opens in headless Chromium with every chart drawn and labelled.
+final class DemoReportRenderTests: XCTestCase {
+    func testDemoReportRendersWithLabelledAxes() throws {
+        let run = try CLI.run(["run", "Pipelines/demo.yaml", "--quiet"])
+        XCTAssertEqual(run.status, 0, run.stderr)
+        let page = CLI.packageRoot.appendingPathComponent("Reports/demo/cco-1uM/index.html")
+        let chromium = Process()
+        chromium.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        chromium.arguments = ["chromium", "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+                              "--disable-dev-shm-usage", "--dump-dom", page.absoluteString]
+        let out = Pipe()
+        chromium.standardOutput = out
+        chromium.standardError = FileHandle.nullDevice
+        do { try chromium.run() } catch { return XCTFail("chromium missing: apt-get install -y chromium (\(error))") }
+        let dom = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        chromium.waitUntilExit()
+        XCTAssertEqual(chromium.terminationStatus, 0, "chromium failed: apt-get install -y chromium")
+        // Trace, amplitude histogram, open and shut histograms, scheme: five SVGs.
+        XCTAssertGreaterThanOrEqual(dom.components(separatedBy: "<svg").count - 1, 5)
+        for label in ["Time (ms)", "Current (pA)", "Dwell time (s, log scale)", "√(count)", "Count", "k_minus", "alpha"] {
+            XCTAssertTrue(dom.contains(label), "missing \(label)")
+        }
+        XCTAssertFalse(dom.contains("NaN"))
+    }
+}
