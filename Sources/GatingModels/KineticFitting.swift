@@ -84,12 +84,14 @@ public enum KineticFitting {
     }
 
     /// Runs the fit(s). Returns one result per route run.
-    public static func run(_ scheme: GatingScheme, inputs: [FitInput],
-                           settings: FitSettings) throws -> [KineticFitResult] {
+    /// `progress` receives (simplex iterations so far, best −log-likelihood) as the fit runs.
+    public static func run(_ scheme: GatingScheme, inputs: [FitInput], settings: FitSettings,
+                           progress: (@Sendable (Int, Double) -> Void)? = nil) throws -> [KineticFitResult] {
         try validate(settings)
         let recs = try records(inputs, settings: settings)
         var fit = ExactFit()
         fit.optimizer.maxEvaluations = settings.maxEvaluations
+        fit.optimizer.progress = progress
         return [try fit.fit(scheme, records: recs)]
     }
 }

@@ -14,6 +14,9 @@ public struct NelderMead: Sendable {
     public var maxEvaluations: Int = 20_000
     /// Maximum number of restarts after the first convergence.
     public var maxRestarts: Int = 4
+    /// Called after every iteration with (iterations so far, best objective value): for
+    /// progress displays. Nil by default; never influences the result.
+    public var progress: (@Sendable (Int, Double) -> Void)?
 
     public init() {}
 
@@ -54,6 +57,7 @@ public struct NelderMead: Sendable {
                 iterations += 1
                 let order = values.indices.sorted { values[$0] < values[$1] }
                 simplex = order.map { simplex[$0] }; values = order.map { values[$0] }
+                progress?(iterations, values[0])
                 let spread = values[n] - values[0]
                 var extent = 0.0
                 for i in 1...n { for j in 0..<n { extent = max(extent, abs(simplex[i][j] - simplex[0][j])) } }

@@ -155,8 +155,11 @@ struct RecordingAnalysis: Sendable {
         let settings = GatingModels.FitSettings(resolution: resolution, tCrit: stage.tCrit ?? spec.idealise.tCrit,
                                                 channels: stage.channels, route: FitRoute(rawValue: stage.route) ?? .exact,
                                                 seed: job.seed)
+        let progress = self.progress, file = job.file
         let results = try KineticFitting.run(scheme, inputs: [FitInput(dwells, conditions: conditions, tCrit: settings.tCrit)],
-                                             settings: settings)
+                                             settings: settings) { iteration, value in
+            progress.update(file, String(format: "fitting: iteration %d, log-likelihood %.2f", iteration, -value))
+        }
         guard let result = results.first else { throw PipelineError(file: job.file, key: "fit", reason: "the fit returned no result") }
         let output = ReportAssembly.fitOutput(result, truth: job.truth)
         try cache.store(output, stage: "fit", key: key)

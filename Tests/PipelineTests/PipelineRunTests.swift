@@ -176,6 +176,29 @@ final class PipelineRunTests: XCTestCase {
         }
     }
 
+    /// A live progress line on a terminal (a pseudo-terminal made by `script`); silence when
+    /// standard error is a pipe, as in logs and CI.
+    func testProgressOnATerminalOnlyAndQuietOtherwise() throws {
+        let folder = try batchFolder(copies: 1)
+        let piped = try CLI.run(["run", try pipeline("piped", inputs: [folder.path])])
+        XCTAssertEqual(piped.status, 0, piped.stderr)
+        XCTAssertEqual(piped.stderr, "")
+        let script = Process()
+        script.executableURL = URL(fileURLWithPath: "/usr/bin/script")
+        let command = CLI.productsDirectory.appendingPathComponent("patchfit").path + " run " + (try pipeline("tty", inputs: [folder.path]))
+        script.arguments = ["-qec", command, "/dev/null"]
+        script.currentDirectoryURL = CLI.packageRoot
+        let out = Pipe()
+        script.standardOutput = out
+        script.standardInput = FileHandle.nullDevice
+        try script.run()
+        let screen = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        script.waitUntilExit()
+        XCTAssertEqual(script.terminationStatus, 0, screen)
+        XCTAssertTrue(screen.contains("[0/1] cell1.nwb: reading"), screen)
+        XCTAssertTrue(screen.contains("[1/1] cell1.nwb done"), screen)
+    }
+
     func testPipelineMistakeIsReportedBeforeAnyWork() throws {
         let path = scratch.appendingPathComponent("bad.yaml").path
         try "name: bad\ninputs: [x.abf]\nidealise:\n  method: sk\n".write(toFile: path, atomically: true, encoding: .utf8)
