@@ -17,8 +17,7 @@ public struct PipelineSpec: Sendable, Equatable {
 
     public var name: String
     public var kind: Kind
-    /// Path of the pipeline file (relative paths inside it resolve against its folder's parent
-    /// project root, see `baseFolder`).
+    /// Path of the pipeline file, as given (used in error messages).
     public var file: String
     /// Folder that relative paths in the file are resolved against (the current directory
     /// when the pipeline is run, as users expect from `patchfit run Pipelines/x.yaml`).
@@ -101,7 +100,7 @@ public struct SyntheticStage: Sendable, Equatable, Codable {
     public var sampleRate: Double = 100_000
     /// Analogue filter applied to the rendered trace (Hz).
     public var filterHz: Double = 5_000
-    /// White noise RMS before filtering... after filtering, pA.
+    /// RMS of the white noise after the filter, pA.
     public var noiseRMS: Double = 0.3
     public var seed: UInt64 = 1
 }
