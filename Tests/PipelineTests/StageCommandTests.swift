@@ -1,0 +1,63 @@
+import Foundation
+import XCTest
+
+/// The single-stage commands as a user runs them: idealise, fit, simulate, convert.
+final class StageCommandTests: XCTestCase {
+    var scratch: URL!
+
+    override func setUpWithError() throws {
+        scratch = FileManager.default.temporaryDirectory.appendingPathComponent("stages-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+    }
+
+    override func tearDownWithError() throws { try? FileManager.default.removeItem(at: scratch) }
+
+    func testIdealiseWritesADwtThatInspectReads() throws {
+        let out = scratch.appendingPathComponent("cell.dwt").path
+        let run = try CLI.run(["idealise", "Data/lab-batch/cco-1uM-cell2.nwb", "--acquisition-filter-hz", "5000",
+                               "--levels", "2", "--resolution", "60e-6", "--out", out])
+        XCTAssertEqual(run.status, 0, run.stderr)
+        let inspect = try CLI.run(["inspect", "--json", out])
+        XCTAssertEqual(inspect.status, 0, inspect.stderr)
+        let summary = try XCTUnwrap((JSONSerialization.jsonObject(with: Data(inspect.stdout.utf8)) as? [[String: Any]])?.first)
+        XCTAssertEqual(summary["format"] as? String, "dwt")
+        // 4 s of a channel opening ~130 times a second: several hundred intervals.
+        XCTAssertGreaterThan(summary["intervals"] as? Int ?? 0, 300)
+    }
+
+    func testFitCH82ScnJson() throws {
+        let run = try CLI.run(["fit", CLI.sharedData("scn/CH82.scn"), "--scheme", "Data/schemes/ch82-hjcfit.yaml",
+                               "--conc", "100e-9", "--resolution", "100e-6", "--tcrit", "4e-3", "--json",
+                               "--out", scratch.appendingPathComponent("fit").path])
+        XCTAssertEqual(run.status, 0, run.stderr)
+        let json = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
+        let rates = try XCTUnwrap(json["rates"] as? [String: Double])
+        XCTAssertEqual(Set(rates.keys), ["alpha1", "alpha2", "beta1", "beta2", "k_minus1", "k_minus2", "k_plus1",
+                                         "k_plus2", "k_star_plus2", "k_star_minus2"])
+        // The benchmark's truth: α2 = 500, β2 = 15000 s⁻¹ (within ±2 SD at this record size).
+        XCTAssertEqual(rates["alpha2"] ?? 0, 500, accuracy: 150)
+        XCTAssertEqual(rates["beta2"] ?? 0, 15000, accuracy: 4000)
+        XCTAssertNotNil(json["log_likelihood"] as? Double)
+        XCTAssertEqual(json["route"] as? String, "exact")
+        for file in ["fit.json", "fitted-scheme.yaml"] {
+            XCTAssertTrue(FileManager.default.fileExists(atPath: scratch.appendingPathComponent("fit/" + file).path), file)
+        }
+    }
+
+    func testSimulateAndConvert() throws {
+        let csv = scratch.appendingPathComponent("dimer.csv").path
+        let sim = try CLI.run(["simulate", "Data/models/dimerization.yaml", "--trajectories", "2", "--t-end", "0.5",
+                               "--seed", "3", "--out", csv])
+        XCTAssertEqual(sim.status, 0, sim.stderr)
+        let text = try String(contentsOfFile: csv, encoding: .utf8)
+        XCTAssertTrue(text.hasPrefix("trajectory,time,reaction"), String(text.prefix(80)))
+        XCTAssertGreaterThan(text.split(separator: "\n").count, 10)
+
+        let abf = scratch.appendingPathComponent("cell.abf").path
+        XCTAssertEqual(try CLI.run(["convert", "Data/lab-batch/cco-1uM-cell2.nwb", abf]).status, 0)
+        let inspect = try CLI.run(["inspect", "--json", abf])
+        let summary = try XCTUnwrap((JSONSerialization.jsonObject(with: Data(inspect.stdout.utf8)) as? [[String: Any]])?.first)
+        XCTAssertEqual(summary["format"] as? String, "abf1")
+        XCTAssertEqual(summary["samples_per_sweep"] as? Int, 200_000)
+    }
+}
