@@ -109,8 +109,10 @@ struct H5File {
         (try? withObject(path) { o throws(PatchDataError) in H5Aexists(o, name) > 0 }) ?? false
     }
 
-    /// A string attribute (variable- or fixed-length), or nil if absent.
-    func stringAttribute(_ path: String, _ name: String) throws(PatchDataError) -> String? {
+    /// Opens attribute `name` of the object at `path` (nil if absent) and hands the attribute
+    /// and its type to `body`, closing both afterwards.
+    private func withAttribute<T>(_ path: String, _ name: String,
+                                  _ body: (_ attribute: hid_t, _ type: hid_t) throws(PatchDataError) -> T) throws(PatchDataError) -> T? {
         guard hasAttribute(path, name) else { return nil }
         return try withObject(path) { o throws(PatchDataError) in
             let a = H5Aopen(o, name, pf_H5P_DEFAULT())
@@ -118,6 +120,13 @@ struct H5File {
             defer { _ = H5Aclose(a) }
             let type = H5Aget_type(a)
             defer { _ = H5Tclose(type) }
+            return try body(a, type)
+        }
+    }
+
+    /// A string attribute (variable- or fixed-length), or nil if absent.
+    func stringAttribute(_ path: String, _ name: String) throws(PatchDataError) -> String? {
+        try withAttribute(path, name) { a, type throws(PatchDataError) in
             guard H5Tget_class(type) == H5T_STRING else { throw error(.invalidField, "\(path)@\(name)", "attribute is not text") }
             return try readString(type: type, path: "\(path)@\(name)") { mem, buffer in H5Aread(a, mem, buffer) }
         }
@@ -125,13 +134,7 @@ struct H5File {
 
     /// A numeric scalar attribute as Double, or nil if absent.
     func doubleAttribute(_ path: String, _ name: String) throws(PatchDataError) -> Double? {
-        guard hasAttribute(path, name) else { return nil }
-        return try withObject(path) { o throws(PatchDataError) in
-            let a = H5Aopen(o, name, pf_H5P_DEFAULT())
-            guard a >= 0 else { throw error(.invalidField, "\(path)@\(name)", "attribute unreadable") }
-            defer { _ = H5Aclose(a) }
-            let type = H5Aget_type(a)
-            defer { _ = H5Tclose(type) }
+        try withAttribute(path, name) { a, type throws(PatchDataError) in
             let cls = H5Tget_class(type)
             guard cls == H5T_FLOAT || cls == H5T_INTEGER else { throw error(.invalidField, "\(path)@\(name)", "attribute is not a number") }
             let space = H5Aget_space(a)
