@@ -47,13 +47,15 @@ let package = Package(
         ]),
 
         // MARK: Tests (one target per module)
-        .testTarget(name: "PatchDataTests", dependencies: ["PatchData"]),
+        // Test-only helper (child processes with deadlines), shared by the test targets that spawn programs.
+        .target(name: "PatchFitTestSupport", path: "Tests/TestSupport"),
+        .testTarget(name: "PatchDataTests", dependencies: ["PatchData", "PatchFitTestSupport"]),
         .testTarget(name: "SignalProcessingTests", dependencies: ["SignalProcessing", "PatchData"]),
         .testTarget(name: "IdealizationTests", dependencies: ["Idealization", "SignalProcessing", "PatchData"]),
         .testTarget(name: "StochasticKineticsTests", dependencies: ["StochasticKinetics"]),
         .testTarget(name: "GatingModelsTests", dependencies: ["GatingModels", "StochasticKinetics", "PatchData"]),
-        .testTarget(name: "ReportsTests", dependencies: ["Reports"]),
-        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "PatchData", "GatingModels", "Reports", "patchfit"]),
+        .testTarget(name: "ReportsTests", dependencies: ["Reports", "PatchFitTestSupport"]),
+        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "PatchData", "GatingModels", "Reports", "patchfit", "PatchFitTestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,5 +1,6 @@
 import Foundation
 import PatchData
+import PatchFitTestSupport
 import XCTest
 
 final class NwbFileTests: XCTestCase {
@@ -38,18 +39,10 @@ final class NwbFileTests: XCTestCase {
         let original = sampleRecording()
         try NwbFile.write(original, to: path)
         let script = TestData.packageRoot.appendingPathComponent("Tests/interop/read_nwb.py").path
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", script, path]
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let output = out.fileHandleForReading.readDataToEndOfFile()
-        let errors = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        XCTAssertEqual(process.terminationStatus, 0, "pynwb failed (pip install pynwb): \(errors.suffix(2000))")
-        guard process.terminationStatus == 0 else { return }
+        let run = try ChildProcess.run("python3", [script, path], timeout: 300)
+        XCTAssertEqual(run.status, 0, "pynwb failed (pip install pynwb): \(run.stderr.suffix(2000))")
+        guard run.status == 0 else { return }
+        let output = Data(run.stdout.utf8)
         let json = try JSONSerialization.jsonObject(with: output) as! [String: [String: Any]]
         let series = try XCTUnwrap(json["Im_primary_sweep001"])
         XCTAssertEqual(series["type"] as? String, "VoltageClampSeries")

@@ -1,4 +1,5 @@
 import Foundation
+import PatchFitTestSupport
 import XCTest
 
 /// Runs the built `patchfit` executable the way a user would and captures what it prints.
@@ -20,44 +21,16 @@ enum CLI {
         packageRoot.deletingLastPathComponent().appendingPathComponent("shared/data/" + relative).path
     }
 
-    struct Result {
-        var status: Int32
-        var stdout: String
-        var stderr: String
-    }
+    typealias Result = ChildProcess.Result
 
+    /// Runs `patchfit` to completion (10-minute deadline: a hang fails the test, never CI).
     static func run(_ arguments: [String], in directory: URL? = nil) throws -> Result {
-        let process = try start(arguments, in: directory)
-        return finish(process)
+        try start(arguments, in: directory).wait(timeout: 600)
     }
 
     /// Starts `patchfit` without waiting (for tests that interrupt a run).
-    static func start(_ arguments: [String], in directory: URL? = nil) throws -> Process {
-        let process = Process()
-        process.currentDirectoryURL = directory ?? packageRoot
-        process.executableURL = productsDirectory.appendingPathComponent("patchfit")
-        process.arguments = arguments
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        return process
-    }
-
-    static func finish(_ process: Process) -> Result {
-        let out = process.standardOutput as! Pipe, err = process.standardError as! Pipe
-        // Read both pipes concurrently so a large output cannot block the child.
-        nonisolated(unsafe) var errData = Data()
-        let group = DispatchGroup()
-        group.enter()
-        DispatchQueue.global().async {
-            errData = err.fileHandleForReading.readDataToEndOfFile()
-            group.leave()
-        }
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
-        group.wait()
-        process.waitUntilExit()
-        return Result(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-                      stderr: String(decoding: errData, as: UTF8.self))
+    static func start(_ arguments: [String], in directory: URL? = nil) throws -> ChildProcess {
+        try ChildProcess.start(productsDirectory.appendingPathComponent("patchfit").path, arguments,
+                               directory: (directory ?? packageRoot).path)
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import PatchFitTestSupport
 import XCTest
 
 /// End-to-end runs of `patchfit run` on the bundled data, the way a user runs it.
@@ -150,9 +151,9 @@ final class PipelineRunTests: XCTestCase {
             ((try? FileManager.default.contentsOfDirectory(atPath: cache.appendingPathComponent(stage).path)) ?? [])
                 .filter { $0.hasSuffix(".json") && !$0.hasPrefix(".") }
         }
-        while cached("fit").isEmpty && process.isRunning && Date() < deadline { usleep(20_000) }
-        process.terminate()
-        _ = CLI.finish(process)
+        while cached("fit").isEmpty && Date() < deadline { usleep(20_000) }
+        process.signal(SIGTERM)
+        _ = process.wait(timeout: 60)
         let fitsBefore = cached("fit")
         XCTAssertFalse(fitsBefore.isEmpty, "no fit finished before the kill")
         let stamps = try fitsBefore.map { try FileManager.default.attributesOfItem(atPath: cache.appendingPathComponent("fit/\($0)").path)[.modificationDate] as! Date }
@@ -183,18 +184,10 @@ final class PipelineRunTests: XCTestCase {
         let piped = try CLI.run(["run", try pipeline("piped", inputs: [folder.path])])
         XCTAssertEqual(piped.status, 0, piped.stderr)
         XCTAssertEqual(piped.stderr, "")
-        let script = Process()
-        script.executableURL = URL(fileURLWithPath: "/usr/bin/script")
         let command = CLI.productsDirectory.appendingPathComponent("patchfit").path + " run " + (try pipeline("tty", inputs: [folder.path]))
-        script.arguments = ["-qec", command, "/dev/null"]
-        script.currentDirectoryURL = CLI.packageRoot
-        let out = Pipe()
-        script.standardOutput = out
-        script.standardInput = FileHandle.nullDevice
-        try script.run()
-        let screen = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        script.waitUntilExit()
-        XCTAssertEqual(script.terminationStatus, 0, screen)
+        let script = try ChildProcess.run("/usr/bin/script", ["-qec", command, "/dev/null"], directory: CLI.packageRoot.path, timeout: 300)
+        let screen = script.stdout
+        XCTAssertEqual(script.status, 0, screen)
         XCTAssertTrue(screen.contains("[0/1] cell1.nwb: reading"), screen)
         XCTAssertTrue(screen.contains("[1/1] cell1.nwb done"), screen)
     }
@@ -214,17 +207,10 @@ final class DemoReportRenderTests: XCTestCase {
         let run = try CLI.run(["run", "Pipelines/demo.yaml", "--quiet"])
         XCTAssertEqual(run.status, 0, run.stderr)
         let page = CLI.packageRoot.appendingPathComponent("Reports/demo/cco-1uM/index.html")
-        let chromium = Process()
-        chromium.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        chromium.arguments = ["chromium", "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-                              "--disable-dev-shm-usage", "--dump-dom", page.absoluteString]
-        let out = Pipe()
-        chromium.standardOutput = out
-        chromium.standardError = FileHandle.nullDevice
-        do { try chromium.run() } catch { return XCTFail("chromium missing: apt-get install -y chromium (\(error))") }
-        let dom = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        chromium.waitUntilExit()
-        XCTAssertEqual(chromium.terminationStatus, 0, "chromium failed: apt-get install -y chromium")
+        let chromium = try ChildProcess.run("chromium", ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+                                                          "--disable-dev-shm-usage", "--dump-dom", page.absoluteString], timeout: 180)
+        XCTAssertEqual(chromium.status, 0, "chromium failed (apt-get install -y chromium): \(chromium.stderr.suffix(1000))")
+        let dom = chromium.stdout
         // Trace, amplitude histogram, open and shut histograms, scheme: five SVGs.
         XCTAssertGreaterThanOrEqual(dom.components(separatedBy: "<svg").count - 1, 5)
         for label in ["Time (ms)", "Current (pA)", "Dwell time (s, log scale)", "√(count)", "Count", "k_minus", "alpha"] {

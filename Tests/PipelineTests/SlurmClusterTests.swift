@@ -1,4 +1,5 @@
 import Foundation
+import PatchFitTestSupport
 import XCTest
 
 /// Scale-out for real: starts a single-node Slurm on this machine (ARCHITECTURE.md §6 recipe,
@@ -8,27 +9,20 @@ final class SlurmClusterTests: XCTestCase {
     var scratch: URL!
     var daemons: [String] = []  // PID files of the daemons this test started
 
-    /// Runs a shell command and returns its status and output. Daemons started through it must
-    /// redirect their output (`> file 2>&1`), or they would hold the pipe open forever.
-    func shell(_ command: String, environment: [String: String] = [:]) throws -> (status: Int32, output: String) {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/bin/bash")
-        p.arguments = ["-c", command]
-        p.currentDirectoryURL = CLI.packageRoot
-        p.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        let pipe = Pipe()
-        p.standardOutput = pipe
-        p.standardError = pipe
-        try p.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return (p.terminationStatus, String(decoding: data, as: UTF8.self))
+    /// Runs a shell command (2-minute deadline) and returns its status and output. Daemons
+    /// started through it redirect their own output to files.
+    func shell(_ command: String, environment: [String: String] = [:], timeout: Double = 120) throws -> (status: Int32, output: String) {
+        let r = try ChildProcess.run("/bin/bash", ["-c", command], directory: CLI.packageRoot.path,
+                                     environment: environment, timeout: timeout)
+        return (r.status, r.output + (r.timedOut ? "\n(killed after \(Int(timeout)) s: `\(command)`)" : ""))
     }
 
     override func tearDownWithError() throws {
         for pidFile in daemons {
             if let pid = try? String(contentsOfFile: pidFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines), let n = Int32(pid) {
                 kill(n, SIGTERM)
+                // Let the daemon exit before its state folder goes (at most 10 s).
+                for _ in 0..<100 where kill(n, 0) == 0 { usleep(100_000) }
             }
         }
         if let scratch { try? FileManager.default.removeItem(at: scratch) }

@@ -1,6 +1,7 @@
 import Foundation
 import PatchData
 import Reports
+import PatchFitTestSupport
 import XCTest
 
 /// Renders the example report in headless Chromium (Debian package `chromium`) and checks
@@ -23,22 +24,12 @@ final class ChromiumRenderTests: XCTestCase {
         return nil
     }
 
-    /// Runs `executable` with `arguments`, returning exit status and standard output.
-    /// Standard error goes to a file so a chatty browser cannot block on a full pipe.
+    /// Runs `executable` with `arguments` (a 3-minute deadline), returning exit status and
+    /// standard output.
     func run(_ executable: String, _ arguments: [String], in folder: URL) throws -> (status: Int32, output: Data) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        process.currentDirectoryURL = folder
-        let outURL = folder.appendingPathComponent("chromium.stdout"), errURL = folder.appendingPathComponent("chromium.stderr")
-        FileManager.default.createFile(atPath: outURL.path, contents: nil)
-        FileManager.default.createFile(atPath: errURL.path, contents: nil)
-        process.standardOutput = try FileHandle(forWritingTo: outURL)
-        process.standardError = try FileHandle(forWritingTo: errURL)
-        process.environment = ProcessInfo.processInfo.environment.merging(["HOME": folder.path]) { $1 }
-        try process.run()
-        process.waitUntilExit()
-        return (process.terminationStatus, try Data(contentsOf: outURL))
+        let r = try ChildProcess.run(executable, arguments, directory: folder.path, environment: ["HOME": folder.path], timeout: 180)
+        XCTAssertFalse(r.timedOut, "\(executable) did not finish in 180 s")
+        return (r.status, Data(r.stdout.utf8))
     }
 
     static let flags = ["--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--no-first-run",
