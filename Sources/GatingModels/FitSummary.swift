@@ -70,6 +70,11 @@ extension KineticFitResult {
         return s
     }
 
+    /// The SSA fit's loss per iteration: `iteration,loss`.
+    public var lossCurveCSV: String {
+        "iteration,loss\n" + lossCurve.enumerated().map { "\($0.offset),\($0.element)\n" }.joined()
+    }
+
     /// Rates table: `rate,value,sd,role` (empty sd where undetermined).
     public var ratesCSV: String {
         var s = "rate,value,sd,role\n"

@@ -160,6 +160,10 @@ public struct GatingScheme: Sendable {
             guard k[i].isFinite, k[i] > 0 else { throw GatingModelsError.invalidRate(name: transitions[i].name, value: k[i]) }
             copy.transitions[i].value = k[i]
         }
+        // Keep `parameters` in step with the rates (a fit's result starts the next fit).
+        var map = parameterMap
+        map.replaceInitialParameters(theta)
+        copy.setParameterMap(map)
         return copy
     }
 

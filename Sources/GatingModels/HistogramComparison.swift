@@ -39,33 +39,12 @@ public struct HistogramComparison: Sendable, Codable, Equatable {
     public static func make(name: String, kind: String, durations: [Double], resolution tRes: Double,
                             apparentDensity: (Double) -> Double, ideal: ExponentialMixture) -> HistogramComparison? {
         let data = durations.filter { $0.isFinite && $0 > 0 }
-        guard !data.isEmpty, let maxT = data.max() else { return nil }
-        let perDecade = Double(binsPerDecade(count: data.count))
-        let dx = pow(10, 1 / perDecade)
-        let lo = max(min(tRes, data.min() ?? tRes), 1e-12)
-        var edges = [lo]
-        while edges.last! <= maxT { edges.append(edges.last! * dx) }
-        var counts = [Int](repeating: 0, count: edges.count - 1)
-        let logLo = log(lo), logDx = log(dx)
-        for t in data {
-            var k = Int((log(t) - logLo) / logDx)
-            k = min(max(k, 0), counts.count - 1)
-            if t < edges[k] && k > 0 { k -= 1 } else if t >= edges[k + 1] && k + 1 < counts.count { k += 1 }
-            counts[k] += 1
-        }
+        guard !data.isEmpty else { return nil }
+        let (edges, dx) = logBinEdges(data, resolution: tRes)
+        let counts = binCounts(data, edges: edges)
         let n = Double(data.count)
         let predicted = (0..<counts.count).map { k in n * integrate(apparentDensity, edges[k], edges[k + 1]) }
-        let obs = counts.map { sqrt(Double($0)) }, pred = predicted.map { sqrt(max($0, 0)) }
-        var r2: Double? = nil
-        if obs.count >= 3 {
-            let mean = obs.reduce(0, +) / Double(obs.count)
-            let ssTot = obs.reduce(0) { $0 + ($1 - mean) * ($1 - mean) }
-            let ssRes = zip(obs, pred).reduce(0) { $0 + ($1.0 - $1.1) * ($1.0 - $1.1) }
-            if ssTot > 0, ssRes.isFinite { r2 = 1 - ssRes / ssTot }
-        }
-        let points = 200
-        let hi = edges.last!
-        let times = (0..<points).map { lo * pow(hi / lo, Double($0) / Double(points - 1)) }
+        let times = curveTimes(edges)
         let scale = log10(dx) * log(10.0)
         let idealAbove = ideal.survivor(tRes)
         let nIdeal = idealAbove > 0 ? n / idealAbove : n
@@ -74,8 +53,51 @@ public struct HistogramComparison: Sendable, Codable, Equatable {
         }
         return HistogramComparison(name: name, kind: kind, count: data.count, binEdges: edges, binRatio: dx,
                                    observedCounts: counts, predictedCounts: predicted.map { $0.isFinite ? $0 : 0 },
-                                   r2: r2, curveTimes: times, idealCurve: curve(nIdeal, ideal.density),
-                                   apparentCurve: curve(n, apparentDensity))
+                                   r2: rSquared(observed: counts, predicted: predicted), curveTimes: times,
+                                   idealCurve: curve(nIdeal, ideal.density), apparentCurve: curve(n, apparentDensity))
+    }
+
+    // MARK: - Shared pieces
+
+    /// Log-spaced bin edges from min(t_res, shortest) past the longest duration, with the
+    /// field's bins per decade; returns the edges and the bin ratio.
+    static func logBinEdges(_ data: [Double], resolution tRes: Double) -> (edges: [Double], ratio: Double) {
+        let perDecade = Double(binsPerDecade(count: data.count))
+        let dx = pow(10, 1 / perDecade)
+        let lo = max(min(tRes, data.min() ?? tRes), 1e-12)
+        let maxT = data.max() ?? lo
+        var edges = [lo]
+        while edges.last! <= maxT { edges.append(edges.last! * dx) }
+        return (edges, dx)
+    }
+
+    /// Counts per bin (durations outside the edges go to the end bins).
+    static func binCounts(_ data: [Double], edges: [Double]) -> [Int] {
+        var counts = [Int](repeating: 0, count: edges.count - 1)
+        let logLo = log(edges[0]), logDx = log(edges[1] / edges[0])
+        for t in data {
+            var k = Int((log(t) - logLo) / logDx)
+            k = min(max(k, 0), counts.count - 1)
+            if t < edges[k] && k > 0 { k -= 1 } else if t >= edges[k + 1] && k + 1 < counts.count { k += 1 }
+            counts[k] += 1
+        }
+        return counts
+    }
+
+    /// R² between √observed and √predicted counts (nil for fewer than 3 bins or no spread).
+    static func rSquared(observed counts: [Int], predicted: [Double]) -> Double? {
+        let obs = counts.map { sqrt(Double($0)) }, pred = predicted.map { sqrt(max($0, 0)) }
+        guard obs.count >= 3 else { return nil }
+        let mean = obs.reduce(0, +) / Double(obs.count)
+        let ssTot = obs.reduce(0) { $0 + ($1 - mean) * ($1 - mean) }
+        let ssRes = zip(obs, pred).reduce(0) { $0 + ($1.0 - $1.1) * ($1.0 - $1.1) }
+        return ssTot > 0 && ssRes.isFinite ? 1 - ssRes / ssTot : nil
+    }
+
+    /// 200 log-spaced times across the bins, where the curves are tabulated.
+    static func curveTimes(_ edges: [Double]) -> [Double] {
+        let points = 200, lo = edges[0], hi = edges[edges.count - 1]
+        return (0..<points).map { lo * pow(hi / lo, Double($0) / Double(points - 1)) }
     }
 
     /// ∫_a^b f by 24-point Gauss–Legendre in log t (bins are narrow: ratio ≤ 1.6).

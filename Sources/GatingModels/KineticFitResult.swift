@@ -38,6 +38,8 @@ public struct KineticFitResult: Sendable {
     public var logParameterCovariance: Matrix?
     /// Observed and predicted dwell histograms with pdf tables, one per record and kind.
     public var histograms: [HistogramComparison]
+    /// Loss at every iteration of a gradient (SSA) fit; empty for the exact route.
+    public var lossCurve: [Double] = []
 
     /// Histogram name → R².
     public var r2: [String: Double] {

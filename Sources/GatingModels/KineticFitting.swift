@@ -26,11 +26,16 @@ public struct FitSettings: Sendable, Equatable {
     public var seed: UInt64 = 1
     /// Cap on likelihood evaluations of the simplex.
     public var maxEvaluations: Int = 20_000
+    /// Adam iterations of the SSA route.
+    public var ssaIterations: Int = 400
+    /// Bootstrap replicates for the SSA route's rate SDs (0: no SDs).
+    public var ssaBootstrap: Int = 8
 
     public init(resolution: Double? = nil, tCrit: Double? = nil, channels: Int = 1, route: FitRoute = .exact,
-                seed: UInt64 = 1, maxEvaluations: Int = 20_000) {
+                seed: UInt64 = 1, maxEvaluations: Int = 20_000, ssaIterations: Int = 400, ssaBootstrap: Int = 8) {
         self.resolution = resolution; self.tCrit = tCrit; self.channels = channels
         self.route = route; self.seed = seed; self.maxEvaluations = maxEvaluations
+        self.ssaIterations = ssaIterations; self.ssaBootstrap = ssaBootstrap
     }
 }
 
@@ -48,11 +53,8 @@ public struct FitInput: Sendable {
 
 /// Entry point for callers (CLI, Pipeline): prepares records and runs the requested routes.
 public enum KineticFitting {
-    /// Whether the SSA route is available in this build (needs the StochasticKinetics engine).
-    public static let ssaRouteAvailable = false
-
     /// Checks settings before any work: resolution/t_crit finite and positive, channels ≥ 1,
-    /// routes available, the exact route only for one channel.
+    /// the exact route (and so `both`) only for one channel, SSA iterations ≥ 4.
     public static func validate(_ s: FitSettings) throws {
         if let r = s.resolution, !(r.isFinite && r > 0) {
             throw GatingModelsError.invalidArgument(name: "resolution", reason: "\(r) s must be finite and > 0")
@@ -61,8 +63,8 @@ public enum KineticFitting {
             throw GatingModelsError.invalidArgument(name: "tcrit", reason: "\(t) s must be finite and > 0")
         }
         guard s.channels >= 1 else { throw GatingModelsError.invalidArgument(name: "channels", reason: "must be ≥ 1") }
-        if s.route != .exact && !ssaRouteAvailable {
-            throw GatingModelsError.routeUnavailable("route '\(s.route.rawValue)' is not yet available: the differentiable-SSA fit of gating schemes (scheme → reaction network → StochasticKinetics) is not written yet; use --route exact")
+        guard s.ssaIterations >= 4, s.ssaBootstrap >= 0 else {
+            throw GatingModelsError.invalidArgument(name: "ssa iterations", reason: "need ≥ 4 iterations and ≥ 0 bootstrap replicates")
         }
         if s.route != .ssa && s.channels > 1 {
             throw GatingModelsError.invalidArgument(name: "channels", reason: "the exact likelihood is for one channel; \(s.channels) channels need the SSA route")
@@ -83,15 +85,44 @@ public enum KineticFitting {
         }
     }
 
-    /// Runs the fit(s). Returns one result per route run.
-    /// `progress` receives (simplex iterations so far, best −log-likelihood) as the fit runs.
+    /// Runs the fit(s): the exact route, the SSA route, or both — the SSA fit then starts from
+    /// the exact estimate (ARCHITECTURE.md §4: the exact fit is route 1's starting point), so
+    /// it checks whether the simulation loss agrees with the likelihood's optimum. Returns one
+    /// result per route, the exact one first.
+    /// `progress` receives (iterations so far, objective) as a fit runs: −log-likelihood for
+    /// the simplex, the loss for the SSA route.
     public static func run(_ scheme: GatingScheme, inputs: [FitInput], settings: FitSettings,
                            progress: (@Sendable (Int, Double) -> Void)? = nil) throws -> [KineticFitResult] {
         try validate(settings)
-        let recs = try records(inputs, settings: settings)
-        var fit = ExactFit()
-        fit.optimizer.maxEvaluations = settings.maxEvaluations
-        fit.optimizer.progress = progress
-        return [try fit.fit(scheme, records: recs)]
+        var results: [KineticFitResult] = []
+        if settings.route != .ssa {
+            let recs = try records(inputs, settings: settings)
+            var fit = ExactFit()
+            fit.optimizer.maxEvaluations = settings.maxEvaluations
+            fit.optimizer.progress = progress
+            results.append(try fit.fit(scheme, records: recs))
+        }
+        if settings.route != .exact {
+            let recs = try ssaRecords(inputs, settings: settings)
+            var fit = SSAFit()
+            fit.iterations = settings.ssaIterations
+            fit.bootstrapReplicates = settings.ssaBootstrap
+            fit.seed = settings.seed
+            let start = results.first?.scheme ?? scheme
+            results.append(try fit.fit(start, records: recs, channels: settings.channels, progress: progress))
+        }
+        return results
+    }
+
+    /// Prepares one SSA record per input (resolution and t_crit as for the exact route).
+    public static func ssaRecords(_ inputs: [FitInput], settings: FitSettings) throws -> [SSARecord] {
+        try inputs.map { input in
+            let seq = input.sequence
+            guard let tRes = settings.resolution ?? seq.resolution, tRes > 0 else {
+                throw GatingModelsError.invalidArgument(name: "resolution", reason: "record '\(seq.provenance.file)' has no resolution imposed; give one")
+            }
+            return try SSARecord(seq, conditions: input.conditions, resolution: tRes, tCrit: input.tCrit ?? settings.tCrit,
+                                 channels: settings.channels)
+        }
     }
 }

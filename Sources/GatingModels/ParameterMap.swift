@@ -61,6 +61,11 @@ public struct ParameterMap: Sendable, Equatable {
         return a * thetaCovariance * a.transposed
     }
 
+    /// Replaces the free log-rates (same length; used when a scheme takes fitted rates).
+    mutating func replaceInitialParameters(_ theta: [Double]) {
+        if theta.count == initialParameters.count { initialParameters = theta }
+    }
+
     /// Sets a free or fixed rate's value (the others follow their constraints).
     mutating func setIndependentRate(_ r: Int, value: Double, name: String) throws {
         switch definitions[r] {

@@ -87,6 +87,10 @@ public struct FitStage: Sendable, Equatable, Codable {
     /// Resolution for fitting, s (defaults to the idealisation's).
     public var resolution: Double?
     public var tCrit: Double?
+    /// Adam iterations of the SSA route.
+    public var iterations: Int = 600
+    /// Bootstrap replicates for the SSA route's rate SDs.
+    public var bootstrap: Int = 8
 }
 
 public struct SyntheticStage: Sendable, Equatable, Codable {

@@ -154,14 +154,17 @@ struct RecordingAnalysis: Sendable {
         let resolution = stage.resolution ?? dwells.resolution ?? spec.idealise.resolution
         let settings = GatingModels.FitSettings(resolution: resolution, tCrit: stage.tCrit ?? spec.idealise.tCrit,
                                                 channels: stage.channels, route: FitRoute(rawValue: stage.route) ?? .exact,
-                                                seed: job.seed)
+                                                seed: job.seed, ssaIterations: stage.iterations, ssaBootstrap: stage.bootstrap)
         let progress = self.progress, file = job.file
         let results = try KineticFitting.run(scheme, inputs: [FitInput(dwells, conditions: conditions, tCrit: settings.tCrit)],
                                              settings: settings) { iteration, value in
-            progress.update(file, String(format: "fitting: iteration %d, log-likelihood %.2f", iteration, -value))
+            // The simplex reports −log-likelihood, the SSA route its loss.
+            progress.update(file, settings.route == .exact
+                            ? String(format: "fitting: iteration %d, log-likelihood %.2f", iteration, -value)
+                            : String(format: "fitting (%@): iteration %d, objective %.4g", stage.route, iteration, value))
         }
-        guard let result = results.first else { throw PipelineError(file: job.file, key: "fit", reason: "the fit returned no result") }
-        let output = ReportAssembly.fitOutput(result, truth: job.truth)
+        guard !results.isEmpty else { throw PipelineError(file: job.file, key: "fit", reason: "the fit returned no result") }
+        let output = ReportAssembly.fitOutput(results, truth: job.truth)
         try cache.store(output, stage: "fit", key: key)
         return output
     }

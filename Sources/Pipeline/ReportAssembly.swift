@@ -67,6 +67,25 @@ enum ReportAssembly {
 
     // MARK: - Fit views
 
+    /// The report's view of a fit. With both routes run, `results` holds the exact fit first:
+    /// it fills the page, the SSA fit adds its loss curve and a note with its rates.
+    static func fitOutput(_ results: [KineticFitResult], truth: [String: Double]) -> FitOutput {
+        let result = results[0]
+        let ssa = results.first { $0.route == "ssa" }
+        var output = fitOutput(result, truth: truth)
+        if let ssa, !ssa.lossCurve.isEmpty {
+            output.lossCurve = LossCurve(iteration: ssa.lossCurve.indices.map(Double.init), loss: ssa.lossCurve,
+                                         label: "quantile (W₂ of log dwell times) + open-fraction loss")
+        }
+        if let ssa, ssa.route != result.route {
+            let rates = ssa.rates.filter { $0.role != "fixed" }.map { r in
+                r.standardDeviation.map { String(format: "%@ %.4g ± %.2g", r.name, r.value, $0) } ?? String(format: "%@ %.4g", r.name, r.value)
+            }
+            output.notes.append("The SSA route on the same record (started from the exact fit): " + rates.joined(separator: ", ") + ".")
+        }
+        return output
+    }
+
     static func fitOutput(_ result: KineticFitResult, truth: [String: Double]) -> FitOutput {
         let scheme = result.scheme
         func unit(_ name: String) -> String {
@@ -95,7 +114,7 @@ enum ReportAssembly {
                 return SchemeTransition(from: pair.forward.from, to: pair.forward.to, forward: label(pair.forward),
                                         backward: pair.backward.map(label))
             })
-        return FitOutput(route: result.route, rates: rates, logLikelihood: result.logLikelihood,
+        return FitOutput(route: result.route, rates: rates, logLikelihood: result.logLikelihood.isFinite ? result.logLikelihood : nil,
                          rSquared: result.histograms.compactMap { h in h.r2.map { LabelledValue(h.name, $0) } },
                          iterations: result.iterations, wallSeconds: result.wallSeconds, dwellHistograms: histograms,
                          scheme: diagram, fittedSchemeYAML: scheme.yamlString(), lossCurve: nil,

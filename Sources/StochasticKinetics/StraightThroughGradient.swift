@@ -117,6 +117,8 @@ public struct StraightThroughGradient: Sendable {
         trajectory.reactions.withUnsafeBufferPointer { reactions in
         adjoint.times.withUnsafeBufferPointer { tAdj in
         adjoint.states.withUnsafeBufferPointer { xAdj in
+        adjoint.barriers.withUnsafeBufferPointer { barriers in
+            let hasBarriers = barriers.count == n
             guard let k = kb.baseAddress else { return }
             // Segment N: its direct state adjoint enters the youngest bucket.
             if carries { for s in 0..<sCount { ring[s] = xAdj[n * sCount + s] } }
@@ -192,7 +194,12 @@ public struct StraightThroughGradient: Sendable {
                 // Age the buckets: the oldest falls off (truncation after K choices); the new
                 // youngest holds (∂a/∂x)ᵀā plus the loss's direct adjoint of the earlier state.
                 let base = (event - 1) * sCount
-                if truncation == nil {
+                if hasBarriers && barriers[event - 1] && carries {
+                    // A barrier: only the adjoint of the state before this event carries on.
+                    for s in 0..<(buckets * sCount) { ring[s] = 0 }
+                    head = 0
+                    for s in 0..<sCount { ring[s] = cBar[s] + xAdj[base + s] }
+                } else if truncation == nil {
                     for s in 0..<sCount { ring[s] += cBar[s] + xAdj[base + s] }
                 } else if carries {
                     head = head == 0 ? buckets - 1 : head - 1
@@ -200,7 +207,7 @@ public struct StraightThroughGradient: Sendable {
                 }
                 event -= 1
             }
-        }}}}}}}}
+        }}}}}}}}}
         if let clip = options.clipNorm {
             let norm = thetaBar.reduce(0) { $0 + $1 * $1 }.squareRoot()
             if norm > clip { thetaBar = thetaBar.map { $0 * clip / norm } }

@@ -11,12 +11,23 @@ public struct TrajectoryAdjoint: Sendable {
     public var states: [Double]
     /// S.
     public let speciesCount: Int
+    /// Events at which the reverse pass stops carrying the state adjoint (empty: none) —
+    /// "truncation at observed-level boundaries" (ARCHITECTURE.md §3): a choice sees the loss
+    /// only through states up to the next barrier. `barriers[n-1]` belongs to event n.
+    public var barriers: [Bool] = []
 
     /// A zero adjoint shaped for `trajectory`.
     public init(for trajectory: Trajectory, speciesCount: Int) {
         times = [Double](repeating: 0, count: trajectory.eventCount)
         states = [Double](repeating: 0, count: (trajectory.eventCount + 1) * speciesCount)
         self.speciesCount = speciesCount
+    }
+
+    /// Marks event n (1…N) as a barrier for the carried state adjoint.
+    public mutating func cutStateAdjoint(atEvent n: Int) {
+        guard n >= 1, n <= times.count else { return }
+        if barriers.isEmpty { barriers = [Bool](repeating: false, count: times.count) }
+        barriers[n - 1] = true
     }
 
     /// Adds `weight` · ∂o/∂x_n = weight · w to the state adjoint of segment n.

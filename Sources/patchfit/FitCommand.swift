@@ -45,6 +45,12 @@ struct FitCommand: ParsableCommand {
     @Option(help: "Maximum likelihood evaluations of the simplex.")
     var maxEvaluations: Int = 20_000
 
+    @Option(help: "Adam iterations of the SSA route.")
+    var iterations: Int = 400
+
+    @Option(help: "Bootstrap replicates for the SSA route's rate SDs (0: none).")
+    var bootstrap: Int = 8
+
     @Flag(help: "Also print fit.json to standard output.")
     var json = false
 
@@ -53,7 +59,7 @@ struct FitCommand: ParsableCommand {
 
     var settings: FitSettings {
         FitSettings(resolution: resolution, tCrit: tcrit.count == 1 ? tcrit[0] : nil, channels: channels, route: route, seed: seed,
-                    maxEvaluations: maxEvaluations)
+                    maxEvaluations: maxEvaluations, ssaIterations: iterations, ssaBootstrap: bootstrap)
     }
 
     func validate() throws {
@@ -89,12 +95,14 @@ struct FitCommand: ParsableCommand {
         for r in results {
             let suffix = results.count > 1 ? "-\(r.route)" : ""
             let summary = try FitSummary(r).jsonData()
-            try AtomicFile.write(r.scheme.yamlString(comment: "Fitted by patchfit fit (route \(r.route)); log-likelihood \(r.logLikelihood)"),
+            let likelihood = r.logLikelihood.isFinite ? "log-likelihood \(r.logLikelihood)" : "no exact likelihood for \(channels) channels"
+            try AtomicFile.write(r.scheme.yamlString(comment: "Fitted by patchfit fit (route \(r.route)); \(likelihood)"),
                                  to: path("fitted-scheme\(suffix).yaml"))
             try AtomicFile.write(summary, to: path("fit\(suffix).json"))
             try AtomicFile.write(r.ratesCSV, to: path("rates\(suffix).csv"))
             try AtomicFile.write(r.histogramCSV, to: path("histograms\(suffix).csv"))
             try AtomicFile.write(r.pdfCSV, to: path("pdf-curves\(suffix).csv"))
+            if !r.lossCurve.isEmpty { try AtomicFile.write(r.lossCurveCSV, to: path("loss-curve\(suffix).csv")) }
             if json { print(String(decoding: summary, as: UTF8.self)) }
         }
     }

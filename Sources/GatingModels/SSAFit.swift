@@ -1,0 +1,155 @@
+import Foundation
+import PatchData
+import StochasticKinetics
+
+/// Route 2: fit a gating scheme by gradient descent through exact stochastic simulations of
+/// N channels (ARCHITECTURE.md §3–4). Adam on the free log-rates θ (learning rate decaying
+/// 0.05 → 0.005), the estimate the mean of the last quarter of the iterates; each iteration
+/// simulates about `dwellMultiple` times the observed intervals. Rate SDs come from a
+/// bootstrap: the observed intervals are resampled with replacement and the fit is restarted
+/// from the estimate for `bootstrapIterations`; the spread of those estimates (sampling plus
+/// simulation noise) is the reported uncertainty.
+public struct SSAFit: Sendable {
+    public var iterations = 600
+    /// Simulated records per data record and iteration (fixed, so results do not depend on the
+    /// number of cores).
+    public var trajectories = 16
+    /// Kept simulated intervals per iteration ÷ observed intervals.
+    public var dwellMultiple = 3.0
+    public var minimumSimulatedDwells = 3_000
+    /// Levels with fewer observed intervals enter only through the open fraction.
+    public var minimumLevelCount = 10
+    public var initialLearningRate = 0.05
+    public var finalLearningRate = 0.005
+    /// Weight of the open-fraction term (ARCHITECTURE.md §3: ~10).
+    public var popenWeight = 10.0
+    /// Straight-through settings: τ = 0.5, and no step truncation — the state adjoint is cut
+    /// at resolved level changes instead (see `SSAObjective.adjointSkeleton`).
+    public var gradientOptions = GradientOptions(temperature: 0.5, truncation: nil)
+    public var bootstrapReplicates = 8
+    public var bootstrapIterations = 100
+    /// Events one simulated record may take before the fit stops with an error (runaway rates).
+    public var eventLimit = 50_000_000
+    /// Log-rates are kept within [log minRate, log maxRate].
+    public var minRate = 1e-6
+    public var maxRate = 1e12
+    public var seed: UInt64 = 1
+
+    public init() {}
+
+    /// Fits `scheme` (from its current rates) to `records` of a patch with `channels` channels.
+    /// `progress` receives (iteration, loss) after each main-fit iteration.
+    public func fit(_ scheme: GatingScheme, records: [SSARecord], channels: Int,
+                    progress: (@Sendable (Int, Double) -> Void)? = nil) throws -> KineticFitResult {
+        guard !records.isEmpty else { throw GatingModelsError.invalidArgument(name: "records", reason: "nothing to fit") }
+        guard iterations >= 4, trajectories >= 1 else {
+            throw GatingModelsError.invalidArgument(name: "ssa settings", reason: "need ≥ 4 iterations and ≥ 1 trajectory")
+        }
+        let clock = ContinuousClock(), started = clock.now
+        let objective = try SSAObjective(scheme: scheme, records: records, channels: channels, trajectories: trajectories,
+                                         popenWeight: popenWeight, options: gradientOptions, eventLimit: eventLimit)
+        let targets = try SSAObjective.targets(records.map(\.observed), multiple: dwellMultiple,
+                                               minimumSimulated: minimumSimulatedDwells, minimumCount: minimumLevelCount)
+        let main = try descend(objective, targets: targets, from: scheme.parameters, iterations: iterations,
+                               rates: (initialLearningRate, finalLearningRate), averagedFraction: 0.25,
+                               seed: seed, progress: progress)
+
+        // Bootstrap replicates, each from the estimate with resampled targets.
+        var replicates: [[Double]] = []
+        for b in 0..<bootstrapReplicates {
+            let resampled = records.enumerated().map { r, record in
+                Self.resample(record.observed, seed: SplitMix64.mix(seed ^ (UInt64(b + 1) << 32) ^ UInt64(r)))
+            }
+            let t = try SSAObjective.targets(resampled, multiple: dwellMultiple, minimumSimulated: minimumSimulatedDwells,
+                                             minimumCount: minimumLevelCount)
+            let run = try descend(objective, targets: t, from: main.estimate, iterations: bootstrapIterations,
+                                  rates: (initialLearningRate / 5, finalLearningRate / 2.5), averagedFraction: 0.5,
+                                  seed: SplitMix64.mix(seed &+ UInt64(b + 1) &* 0xD1B5_4A32_D192_ED03), progress: nil)
+            replicates.append(run.estimate)
+        }
+        let covariance = replicates.count >= 2 ? Self.covariance(replicates) : nil
+
+        let fitted = try scheme.with(parameters: main.estimate)
+        var result = try SSAFitReport.result(scheme: scheme, fitted: fitted, records: records, channels: channels,
+                                             objective: objective, covariance: covariance, seed: seed)
+        result.iterations = iterations
+        result.evaluations = iterations + bootstrapReplicates * bootstrapIterations
+        result.lossCurve = main.losses
+        let elapsed = clock.now - started
+        result.wallSeconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+        return result
+    }
+
+    /// The loss and its straight-through gradient at free log-rates θ for one seed (horizons:
+    /// the record lengths × `dwellMultiple`) — what each iteration of `fit` computes; public
+    /// for gradient checks.
+    public func lossAndGradient(_ scheme: GatingScheme, records: [SSARecord], channels: Int, theta: [Double],
+                                seed: UInt64) throws -> (loss: Double, gradient: [Double]) {
+        let objective = try SSAObjective(scheme: scheme, records: records, channels: channels, trajectories: trajectories,
+                                         popenWeight: popenWeight, options: gradientOptions, eventLimit: eventLimit)
+        let targets = try SSAObjective.targets(records.map(\.observed), multiple: dwellMultiple,
+                                               minimumSimulated: minimumSimulatedDwells, minimumCount: minimumLevelCount)
+        let horizons = records.map { max($0.resolved.totalDuration, 1e-3) * dwellMultiple / Double(trajectories) }
+        let e = try objective.evaluate(theta: theta, targets: targets, horizons: horizons, seed: seed)
+        return (e.loss, e.gradient)
+    }
+
+    /// Adam with a decaying rate from `start`; horizons adapt each iteration so that the kept
+    /// simulated intervals stay near each target's count.
+    func descend(_ objective: SSAObjective, targets: [SSAObjective.Target], from start: [Double], iterations: Int,
+                 rates: (Double, Double), averagedFraction: Double, seed: UInt64,
+                 progress: (@Sendable (Int, Double) -> Void)?) throws -> GradientFitResult {
+        // First guess: the record's length × (simulated ÷ observed intervals), spread over the
+        // trajectories.
+        var horizons = objective.records.enumerated().map { r, record in
+            max(record.resolved.totalDuration, 1e-3) * targets[r].simulatedDwells / Double(max(record.observed.count, 1)) / Double(trajectories)
+        }
+        let lo = log(minRate), hi = log(maxRate)
+        let optimizer = BoundedOptimizer(inner: Adam(schedule: .exponentialDecay(initial: rates.0, final: rates.1, iterations: iterations)),
+                                          lower: lo, upper: hi)
+        return try GradientFit.run(start: start, iterations: iterations, optimizer: optimizer, averagedFraction: averagedFraction,
+                                   progress: progress.map { p in { i, l in p(i, l) } }) { i, theta in
+            let e = try objective.evaluate(theta: theta, targets: targets, horizons: horizons,
+                                           seed: SplitMix64.mix(seed ^ UInt64(i)))
+            for r in horizons.indices {
+                let ratio = targets[r].simulatedDwells / Double(max(e.keptCounts[r], 1))
+                horizons[r] *= min(2, max(0.5, ratio))
+            }
+            return (e.loss, e.gradient)
+        }
+    }
+
+    /// The observed intervals resampled with replacement (same count, same open-fraction rule).
+    static func resample(_ observed: ComparedDwells, seed: UInt64) -> ComparedDwells {
+        let pool = observed.durations.keys.sorted().flatMap { level in observed.durations[level]!.map { (level, $0) } }
+        var out = ComparedDwells(channels: observed.channels)
+        var draw = RandomStream(seed: seed, stream: 0)
+        for _ in pool.indices {
+            let i = min(pool.count - 1, Int(draw.uniform() * Double(pool.count)))
+            out.add(level: pool[i].0, duration: pool[i].1)
+        }
+        return out
+    }
+
+    /// Sample covariance of the replicate estimates.
+    static func covariance(_ xs: [[Double]]) -> Matrix {
+        let p = xs[0].count, n = Double(xs.count)
+        let mean = (0..<p).map { j in xs.reduce(0) { $0 + $1[j] } / n }
+        var c = Matrix(rows: p, columns: p)
+        for x in xs { for i in 0..<p { for j in 0..<p { c[i, j] += (x[i] - mean[i]) * (x[j] - mean[j]) / (n - 1) } } }
+        return c
+    }
+}
+
+/// An optimiser that keeps θ inside a box after each inner step (rates that run away would
+/// otherwise make a simulated record take forever).
+struct BoundedOptimizer<Inner: GradientOptimizer>: GradientOptimizer {
+    var inner: Inner
+    let lower: Double
+    let upper: Double
+
+    mutating func step(_ theta: inout [Double], gradient: [Double]) {
+        inner.step(&theta, gradient: gradient)
+        for j in theta.indices { theta[j] = min(upper, max(lower, theta[j].isFinite ? theta[j] : 0)) }
+    }
+}

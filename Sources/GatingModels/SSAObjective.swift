@@ -1,0 +1,209 @@
+import Foundation
+import PatchData
+import StochasticKinetics
+
+/// The loss of the SSA route and its straight-through gradient for one set of targets:
+/// for every record, simulate an ensemble of N-channel records at its conditions, impose the
+/// resolution, keep intervals by the data's rule, and compare
+///   L = Σ_records [ Σ_levels W₂²(log dwell times) + w_P·(P_sim − P_obs)² ].
+/// Gradients flow into the kept resolved durations, from them into the trajectories' event
+/// times (`TrajectoryAdjoint.addDuration`), through the engine's reverse pass to the network
+/// coordinates φ and through the parameter map to θ.
+struct SSAObjective: Sendable {
+    /// What one record's simulations are compared with.
+    struct Target: Sendable {
+        /// Quantile loss per level that has enough observed intervals.
+        var levels: [Int: LogDwellDistance]
+        /// Observed open fraction.
+        var openFraction: Double
+        /// Kept intervals the simulation should produce per iteration.
+        var simulatedDwells: Double
+    }
+
+    /// What one evaluation produced.
+    struct Evaluation: Sendable {
+        var loss: Double
+        var gradient: [Double]
+        /// Kept simulated intervals per record.
+        var keptCounts: [Int]
+    }
+
+    let scheme: GatingScheme
+    let records: [SSARecord]
+    let networks: [SchemeNetwork]
+    let engines: [EnsembleSimulator]
+    let observable: Observable
+    /// Open channels per state (the open-fraction term's observable).
+    let openObservable: Observable
+    let channels: Int
+    let trajectories: Int
+    let popenWeight: Double
+    let eventLimit: Int
+
+    init(scheme: GatingScheme, records: [SSARecord], channels: Int, trajectories: Int, popenWeight: Double,
+         options: GradientOptions, eventLimit: Int) throws {
+        self.scheme = scheme
+        self.records = records
+        self.channels = channels
+        self.trajectories = trajectories
+        self.popenWeight = popenWeight
+        self.eventLimit = eventLimit
+        networks = try records.map { try SchemeNetwork(scheme, conditions: $0.conditions, channels: channels) }
+        var options = options
+        if channels > 1 { options.truncation = 1 }
+        engines = try networks.map { try EnsembleSimulator(network: $0.network, options: options) }
+
+        // Levels: open-channel count for a patch, conductance class for one channel.
+        observable = Observable(weights: scheme.states.map { channels == 1 ? Double($0.conductanceClass) : ($0.isOpen ? 1 : 0) })
+        openObservable = Observable(weights: scheme.states.map { $0.isOpen ? 1 : 0 })
+    }
+
+    /// Targets from each record's observed intervals (levels with fewer than `minimumCount`
+    /// intervals count only through the open fraction).
+    static func targets(_ observed: [ComparedDwells], multiple: Double, minimumSimulated: Int, minimumCount: Int) throws -> [Target] {
+        try observed.map { o in
+            var levels: [Int: LogDwellDistance] = [:]
+            for (level, d) in o.durations where d.count >= minimumCount { levels[level] = try LogDwellDistance(observed: d) }
+            return Target(levels: levels, openFraction: o.openFraction,
+                          simulatedDwells: max(multiple * Double(o.count), Double(minimumSimulated)))
+        }
+    }
+
+    /// Simulates record `r`'s ensemble at θ: trajectory i uses engine stream (seed, i) and draws
+    /// its channels' starting states from the equilibrium occupancies with stream (seed, 2⁴⁰ + i).
+    func simulate(record r: Int, theta: [Double], horizon: Double, seed: UInt64) throws -> (paths: [Trajectory], records: [SimulatedRecord], phi: [Double]) {
+        let net = networks[r]
+        let phi = net.coordinates(scheme, theta: theta)
+        let k = scheme.parameterMap.rateConstants(theta)
+        let occupancy = try scheme.qMatrix(rateConstants: k, records[r].conditions).equilibriumOccupancies()
+        let simulator = engines[r].simulator, n = channels, limit = eventLimit
+        let paths = try ParallelEnsemble.map(count: trajectories) { i -> Trajectory in
+            var draw = RandomStream(seed: seed, stream: (1 << 40) + UInt64(i))
+            var x0 = [Int](repeating: 0, count: occupancy.count)
+            for _ in 0..<n {
+                var u = draw.uniform(), s = 0
+                while s < occupancy.count - 1, u >= occupancy[s] { u -= occupancy[s]; s += 1 }
+                x0[s] += 1
+            }
+            return try simulator.simulate(coordinates: phi, horizon: .time(horizon, eventLimit: limit), seed: seed, index: i, initialState: x0)
+        }
+        let network = net.network, obs = observable, tRes = records[r].resolution
+        let sims = try ParallelEnsemble.map(count: trajectories) { i in
+            try SimulatedRecord(paths[i], network: network, observable: obs, resolution: tRes)
+        }
+        return (paths, sims, phi)
+    }
+
+    /// Loss and ∂L/∂θ at θ. `horizons[r]` is the length of each simulated record of record r.
+    func evaluate(theta: [Double], targets: [Target], horizons: [Double], seed: UInt64) throws -> Evaluation {
+        var loss = 0.0
+        var gradient = [Double](repeating: 0, count: theta.count)
+        var kept: [Int] = []
+        for r in records.indices {
+            let recordSeed = SplitMix64.mix(seed &+ UInt64(r) &* 0x9E37_79B9_7F4A_7C15)
+            let (paths, sims, phi) = try simulate(record: r, theta: theta, horizon: horizons[r], seed: recordSeed)
+            // Kept intervals, pooled in trajectory order.
+            var level: [Int] = [], duration: [Double] = [], owner: [Int] = [], position: [Int] = []
+            for (i, sim) in sims.enumerated() {
+                let range = 0..<sim.resolved.count
+                for k in range where ComparedDwells.keeps(sim.resolved.dwells, k, in: range, tCrit: records[r].tCrit) {
+                    level.append(sim.resolved.dwells[k].level)
+                    duration.append(sim.resolved.dwells[k].duration)
+                    owner.append(i)
+                    position.append(k)
+                }
+            }
+            kept.append(duration.count)
+            var dL = [Double](repeating: 0, count: duration.count)
+            // Quantile matching per level.
+            for (lv, distance) in targets[r].levels.sorted(by: { $0.key < $1.key }) {
+                let members = duration.indices.filter { level[$0] == lv }
+                // None simulated (records too short, or rates far off): a constant penalty; the
+                // horizon grows next iteration.
+                guard !members.isEmpty else { loss += 10; continue }
+                let (l, g) = distance.evaluate(simulated: members.map { duration[$0] })
+                loss += l
+                for (m, i) in members.enumerated() { dL[i] += g[m] }
+            }
+            // Back to each trajectory, then through the reverse pass.
+            let species = networks[r].network.speciesCount
+            let relaxed = channels == 1
+            var adjoints = zip(paths, sims).map { path, sim in
+                relaxed ? Self.adjointSkeleton(path, sim, speciesCount: species) : TrajectoryAdjoint(for: path, speciesCount: species)
+            }
+            for i in duration.indices where dL[i] != 0 {
+                let sim = sims[owner[i]], k = position[i]
+                if relaxed {
+                    Self.addDurationAdjoint(&adjoints[owner[i]], path: paths[owner[i]], sim: sim, interval: k,
+                                            weight: dL[i], observable: observable)
+                } else {
+                    adjoints[owner[i]].addDuration(firstSegment: sim.firstSegment[k], lastSegment: sim.lastSegment[k], weight: dL[i])
+                }
+            }
+            // Open fraction over the kept intervals, P = Σ o_n Δt_n / (N Σ Δt_n) over their
+            // trajectory segments (o = open channels): a time average, differentiated through
+            // the states (o_n) and the segment times.
+            var openTime = 0.0, total = 0.0
+            var openSeries: [[Double]] = []
+            for path in paths { openSeries.append(path.observableSeries(openObservable, network: networks[r].network)) }
+            for i in duration.indices {
+                let sim = sims[owner[i]], k = position[i], path = paths[owner[i]]
+                for n in sim.firstSegment[k]...sim.lastSegment[k] {
+                    let dt = path.segmentEnd(n) - path.segmentStart(n)
+                    openTime += openSeries[owner[i]][n] * dt
+                    total += dt
+                }
+            }
+            if total > 0 {
+                let n = Double(channels)
+                let p = openTime / (n * total)
+                let residual = p - targets[r].openFraction
+                loss += popenWeight * residual * residual
+                let c = 2 * popenWeight * residual / total
+                for i in duration.indices {
+                    let sim = sims[owner[i]], k = position[i], path = paths[owner[i]]
+                    for seg in sim.firstSegment[k]...sim.lastSegment[k] {
+                        let dt = path.segmentEnd(seg) - path.segmentStart(seg)
+                        adjoints[owner[i]].addObservable(openObservable, segment: seg, weight: c * dt / n)
+                        adjoints[owner[i]].addDuration(firstSegment: seg, lastSegment: seg, weight: c * (openSeries[owner[i]][seg] / n - p))
+                    }
+                }
+            }
+            let gPhi = try engines[r].gradient(trajectories: paths, adjoints: adjoints, coordinates: phi)
+            let gTheta = networks[r].thetaGradient(scheme, coordinateGradient: gPhi)
+            for j in gradient.indices { gradient[j] += gTheta[j] }
+        }
+        return Evaluation(loss: loss, gradient: gradient, keptCounts: kept)
+    }
+
+    // MARK: - From resolved durations to the trajectory
+
+    /// A zero adjoint whose state adjoint is cut at every resolved level change (the
+    /// straight-through pass carries it within a resolved interval, never across one).
+    static func adjointSkeleton(_ path: Trajectory, _ sim: SimulatedRecord, speciesCount: Int) -> TrajectoryAdjoint {
+        var a = TrajectoryAdjoint(for: path, speciesCount: speciesCount)
+        for first in sim.firstSegment where first >= 1 { a.cutStateAdjoint(atEvent: first) }
+        return a
+    }
+
+    /// ∂L/∂d for resolved interval k, ℓ its level and ℓ′ the next interval's. The time part
+    /// goes to the event times (`addDuration`). The state part is a survival relaxation: the
+    /// interval lasts while the observable stays at ℓ, so nudging segment n's state toward ℓ′
+    /// would have ended it there and saved the rest of it,
+    ///   ∂d/∂o_n = −(τ_end − τ_n)/(ℓ′ − ℓ)  for its segments n.
+    /// Carried back within the interval by the straight-through pass (cut at level changes),
+    /// this lets a branch that prolongs an interval (C2 → C1 rather than C2 → O) feel its
+    /// effect; the waiting-time path alone gets the sign of ∂(mean shut time)/∂k21 wrong.
+    static func addDurationAdjoint(_ a: inout TrajectoryAdjoint, path: Trajectory, sim: SimulatedRecord, interval k: Int,
+                                   weight: Double, observable: Observable) {
+        let first = sim.firstSegment[k], last = sim.lastSegment[k]
+        a.addDuration(firstSegment: first, lastSegment: last, weight: weight)
+        guard k + 1 < sim.resolved.count else { return }
+        let step = Double(sim.resolved.dwells[k + 1].level - sim.resolved.dwells[k].level)
+        guard step != 0 else { return }
+        let end = path.segmentEnd(last)
+        for n in first...last {
+            a.addObservable(observable, segment: n, weight: -weight * (end - path.segmentStart(n)) / step)
+        }
+    }
+}

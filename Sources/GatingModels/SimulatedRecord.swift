@@ -1,0 +1,76 @@
+import Foundation
+import Idealization
+import PatchData
+import StochasticKinetics
+
+/// One simulated record seen as the data are: its open-channel (or class) levels, the
+/// resolution imposed by the same rule as the data's (`ResolutionImposition`), and, for each
+/// resolved interval, the trajectory segments it spans — so that a loss on resolved durations
+/// can hand its gradient back to the event times of the simulation.
+struct SimulatedRecord: Sendable {
+    /// The resolved intervals (one segment).
+    var resolved: DwellSequence
+    /// First and last trajectory segment of each resolved interval.
+    var firstSegment: [Int]
+    var lastSegment: [Int]
+
+    /// - Throws: `invalidArgument` if the resolved intervals cannot be traced back to the
+    ///   simulated ones (which would mean the imposition rule changed under this code).
+    init(_ path: Trajectory, network: ReactionNetwork, observable: Observable, resolution: Double) throws {
+        let series = path.observableSeries(observable, network: network)
+        let raw = TrajectoryStatistics.dwells(path, series: series)
+        let dwells = raw.map { Dwell(level: Int($0.level.rounded()), amplitude: $0.level, duration: $0.duration) }
+        let provenance = Provenance(file: "simulated", format: .synthetic)
+        resolved = try ResolutionImposition.impose(DwellSequence(dwells: dwells, provenance: provenance), resolution: resolution)
+        firstSegment = []
+        lastSegment = []
+        firstSegment.reserveCapacity(resolved.count)
+        lastSegment.reserveCapacity(resolved.count)
+        // The imposition drops the unresolvable intervals before the first resolvable one, then
+        // each resolved interval is a run of consecutive raw intervals summed in order — so
+        // summing the same run in the same order reproduces its duration bit for bit.
+        var j = 0
+        while j < raw.count && raw[j].duration < resolution { j += 1 }
+        for r in resolved.dwells {
+            guard j < raw.count else { throw Self.lost() }
+            var sum = raw[j].duration
+            var k = j + 1
+            while sum != r.duration && k < raw.count { sum += raw[k].duration; k += 1 }
+            guard sum == r.duration else { throw Self.lost() }
+            firstSegment.append(raw[j].firstSegment)
+            lastSegment.append(raw[k - 1].lastSegment)
+            j = k
+        }
+    }
+
+    static func lost() -> GatingModelsError {
+        .invalidArgument(name: "simulation", reason: "resolved simulated intervals do not match the simulated ones")
+    }
+}
+
+/// Dwell sequences simulated from a scheme with known rates — synthetic truth for tests and
+/// benchmarks of the fitting routes.
+public enum SchemeSimulation {
+    /// One record of `duration` s from `channels` channels started at equilibrium, as a dwell
+    /// sequence of open-channel levels (one channel: conductance classes), with `resolution`
+    /// imposed when it is > 0. Amplitudes are level × the first open state's amplitude.
+    public static func dwellSequence(_ scheme: GatingScheme, conditions: RecordConditions, channels: Int,
+                                     duration: Double, resolution: Double, seed: UInt64) throws -> DwellSequence {
+        let net = try SchemeNetwork(scheme, conditions: conditions, channels: channels)
+        let occupancy = try scheme.qMatrix(conditions).equilibriumOccupancies()
+        var draw = RandomStream(seed: seed, stream: 1 << 40)
+        var x0 = [Int](repeating: 0, count: occupancy.count)
+        for _ in 0..<channels {
+            var u = draw.uniform(), s = 0
+            while s < occupancy.count - 1, u >= occupancy[s] { u -= occupancy[s]; s += 1 }
+            x0[s] += 1
+        }
+        let path = try DirectMethodSimulator(network: net.network).simulate(horizon: .time(duration), seed: seed, initialState: x0)
+        let observable = Observable(weights: scheme.states.map { channels == 1 ? Double($0.conductanceClass) : ($0.isOpen ? 1 : 0) })
+        let unit = scheme.states.first(where: \.isOpen)?.amplitude ?? 1
+        let raw = TrajectoryStatistics.dwells(path, series: path.observableSeries(observable, network: net.network))
+        let dwells = raw.map { Dwell(level: Int($0.level.rounded()), amplitude: $0.level * unit, duration: $0.duration) }
+        let sequence = DwellSequence(dwells: dwells, provenance: Provenance(file: "simulated-\(scheme.name)-\(channels)ch", format: .synthetic))
+        return resolution > 0 ? try ResolutionImposition.impose(sequence, resolution: resolution) : sequence
+    }
+}
