@@ -26,6 +26,7 @@ extension DirectMethodSimulator {
         let sorting = sorts
         let changeStart = kern.changeStart, changeSpecies = kern.changeSpecies, changeDelta = kern.changeDelta
         let dependentStart = kern.dependentStart, dependents = kern.dependents, speciesA = kern.speciesA
+        let zig = ExponentialZiggurat.shared
         rates.withUnsafeBufferPointer { kb in
             values.withUnsafeBufferPointer { v in
                 guard let k = kb.baseAddress, m > 0 else { return }
@@ -57,7 +58,7 @@ extension DirectMethodSimulator {
                         if sorting && sinceResum != 1023 { sinceResum = 0; continue }   // drift, not absorption
                         break                                                          // absorbing state
                     }
-                    let tNext = t - libmLog(rng.uniformPositive()) / a0
+                    let tNext = t + rng.exponential(zig) / a0         // Exp(1) by the ziggurat
                     if tNext > maxTime { break }
                     if events == maxEvents {
                         if maxTime < .infinity { failure = .stepLimitExceeded(limit: events, time: t) }
