@@ -14,7 +14,7 @@ struct BenchEngineCommand: ParsableCommand {
         """
     )
 
-    @Flag(help: "Print a JSON array of {model, threads, forward_steps_per_second_per_core, gradient_steps_per_second_per_core}.")
+    @Flag(help: "Print a JSON array of {model, threads, forward_steps_per_second_per_core, gradient_steps_per_second_per_core, backward_steps_per_second_per_core, ...}.")
     var json = false
 
     @Option(help: "Events per trajectory.")
@@ -32,6 +32,9 @@ struct BenchEngineCommand: ParsableCommand {
     @Option(help: "Events per setting of the gradient-bias sweep.")
     var biasEvents = 2_000_000
 
+    @Option(help: "With --gradient-bias: the expected observable, popen (stationary Popen) or shut-time (mean shut time).")
+    var biasQuantity = "popen"
+
     @Flag(help: "Instead of speed: run the dimerization and oscillator fitting benchmarks (full size).")
     var fits = false
 
@@ -39,6 +42,9 @@ struct BenchEngineCommand: ParsableCommand {
     var fitModel: String?
 
     func validate() throws {
+        guard biasQuantity == "popen" || biasQuantity == "shut-time" else {
+            throw ValidationError("--bias-quantity must be popen or shut-time")
+        }
         if let m = fitModel, m != "dimerization" && m != "oscillator" {
             throw ValidationError("--fit-model must be dimerization or oscillator")
         }
@@ -59,11 +65,12 @@ struct BenchEngineCommand: ParsableCommand {
                                                     threads: threads, repeats: repeats)
                 results.append(r)
                 if !json {
-                    print(String(format: "%-13@ threads %d  forward %6.2f M steps/s/core (%6.2f total, %6.2f per CPU-s)   forward+backward %6.2f M steps/s/core (%6.2f total, %6.2f per CPU-s)",
+                    print(String(format: "%-13@ threads %d  forward %6.2f M steps/s/core (%6.2f total, %6.2f per CPU-s)   forward+backward %6.2f M steps/s/core (%6.2f total, %6.2f per CPU-s)   [backward alone %6.2f, loss adjoint alone %6.2f M steps/s/core]",
                                  model.name, threads, r.forwardStepsPerSecondPerCore / 1e6,
                                  r.forwardStepsPerSecondPerCore * Double(threads) / 1e6, r.forwardStepsPerCPUSecond / 1e6,
                                  r.gradientStepsPerSecondPerCore / 1e6, r.gradientStepsPerSecondPerCore * Double(threads) / 1e6,
-                                 r.gradientStepsPerCPUSecond / 1e6))
+                                 r.gradientStepsPerCPUSecond / 1e6, r.backwardStepsPerSecondPerCore / 1e6,
+                                 r.lossAdjointStepsPerSecondPerCore / 1e6))
                 }
             }
         }
@@ -78,6 +85,20 @@ struct BenchEngineCommand: ParsableCommand {
     func runGradientBias() throws {
         let model = BenchmarkModels.channel3
         let forward = [1000.0, 2000], backward = [500.0, 800]
+        if biasQuantity == "shut-time" {
+            // Mean shut time (C1, C2 entered at C2) = (k12 + k21)/(k12·k23); shut = level 0 of O.
+            let exact = LinearChain.meanPassageTimeGradient(forward: forward, backward: backward, from: 1)
+            let pi = LinearChain.stationaryDistribution(forward: forward, backward: backward)
+            let eventRate = pi[0] * 1000 + pi[1] * 2500 + pi[2] * 800
+            print("mean shut time \(LinearChain.meanPassageTime(forward: forward, backward: backward, from: 1)) s; exact ∂/∂log k (k12, k21, k23, k32): \(exact)")
+            let rows = try GradientBiasStudy.meanDwellSweep(network: model.network, observable: model.observable, level: 0,
+                                                            exactGradient: exact, eventRate: eventRate,
+                                                            eventsPerSetting: biasEvents) { row in
+                FileHandle.standardError.write(Data("τ \(row.temperature) K \(row.truncation.map(String.init) ?? "none") events \(Int(row.eventsPerTrajectory)): bias \(row.relativeBias)\n".utf8))
+            }
+            print(GradientBiasStudy.markdownTable(rows, parameterNames: ["k12", "k21", "k23", "k32"]))
+            return
+        }
         let exact = LinearChain.stationaryAverageGradient(forward: forward, backward: backward, weights: [0, 0, 1])
         let pi = LinearChain.stationaryDistribution(forward: forward, backward: backward)
         let eventRate = pi[0] * 1000 + pi[1] * 2500 + pi[2] * 800          // mean exits per second
