@@ -114,28 +114,30 @@ extension StraightThroughGradient {
             for j in 0..<m {
                 a0 += a[j]
                 active &+= a[j] > 0 ? 1 : 0
+                yBar[j] = 0
             }
             let dt = times[event - 1] - (event >= 2 ? times[event - 2] : 0)
             // Waiting time Δt = E/a0: ∂Δt/∂a_j = −Δt/a0 for every j.
             let timeTerm = -timeBar * dt / a0
             // Choice: surrogate y = softmax(z/τ) with the regenerated conditional Gumbel noise.
             // ā_j = ℓ̄_j/a_j = (1/τ)·(y_j/a_j)·(ȳ_j − Σ_k y_k ȳ_k), kept in yBar.
-            let choice = live && active >= 2
-            if choice {
+            if live && active >= 2 {
                 let key = Self.eventKey(key0, event)
-                let c = a0 / CounterNoise.exponential(key: key, counter: UInt64(m), zig)   // a0/E₀
+                let e0 = CounterNoise.exponential(key: key, counter: UInt64(m), zig)
                 var norm = 0.0, mean = 0.0
                 for j in 0..<m where a[j] > 0 {
                     var y: Double, ya: Double
                     if j == r {
                         y = 1; ya = 1 / a[j]
                     } else if squarePower {
-                        let d = 1 / (a[j] + CounterNoise.exponential(key: key, counter: UInt64(j), zig) * c)
-                        let w = a[j] * d                 // 1/(1 + gap ratio)
-                        y = w * w; ya = w * d
+                        // w = 1/(1 + E_j·a0/(a_j·E₀)) = a_j·E₀/(a_j·E₀ + E_j·a0): one division.
+                        let ae = a[j] * e0
+                        let d = 1 / (ae + CounterNoise.exponential(key: key, counter: UInt64(j), zig) * a0)
+                        let w = ae * d
+                        y = w * w; ya = w * e0 * d
                     } else {
-                        // (1 + E_j·c/a_j)^(−1/τ) = exp(−(1/τ)·log1p(…)).
-                        y = libmExp(-invTau * log1p(CounterNoise.exponential(key: key, counter: UInt64(j), zig) * c / a[j]))
+                        // (1 + E_j·a0/(a_j·E₀))^(−1/τ) = exp(−(1/τ)·log1p(…)).
+                        y = libmExp(-invTau * log1p(CounterNoise.exponential(key: key, counter: UInt64(j), zig) * a0 / (a[j] * e0)))
                         ya = y / a[j]
                     }
                     var dot = 0.0
@@ -150,19 +152,19 @@ extension StraightThroughGradient {
                 let invNorm = 1 / norm
                 mean *= invNorm
                 let scale = invTau * invNorm
-                for j in 0..<m { yBar[j] = a[j] > 0 ? scale * yOverA[j] * (yBar[j] - mean) : 0 }
+                for j in 0..<m where a[j] > 0 { yBar[j] = scale * yOverA[j] * (yBar[j] - mean) }
             }
             // θ̄ += (∂a/∂θ)ᵀā, (∂a/∂x)ᵀā into cBar, with ā_j = (choice term) + timeTerm.
             for s in 0..<sCount { cBar[s] = 0 }
             if firstOrder {
                 for j in 0..<m {
-                    let w = (choice ? yBar[j] : 0) + timeTerm
+                    let w = yBar[j] + timeTerm
                     tb[rateParameter[j]] += w * a[j]
                     cBar[speciesA[j]] += w * k[j]
                 }
             } else {
                 for j in 0..<m {
-                    kern.accumulate(j, weight: (choice ? yBar[j] : 0) + timeTerm, propensity: a[j], x, k, v,
+                    kern.accumulate(j, weight: yBar[j] + timeTerm, propensity: a[j], x, k, v,
                                     thetaBar: tb, stateBar: cb, scratchTheta: sp, scratchState: ssb)
                 }
             }

@@ -23,6 +23,9 @@ struct BenchEngineCommand: ParsableCommand {
     @Option(help: "Trajectories per thread.")
     var trajectoriesPerThread = 8
 
+    @Option(help: "Only this model (channel3, dimerization or oscillator); default all three.")
+    var model: String?
+
     @Option(help: "Repeats (best time is reported).")
     var repeats = 3
 
@@ -42,6 +45,9 @@ struct BenchEngineCommand: ParsableCommand {
     var fitModel: String?
 
     func validate() throws {
+        if let m = model, !BenchmarkModels.all.contains(where: { $0.name == m }) {
+            throw ValidationError("--model must be channel3, dimerization or oscillator")
+        }
         guard biasQuantity == "popen" || biasQuantity == "shut-time" else {
             throw ValidationError("--bias-quantity must be popen or shut-time")
         }
@@ -58,7 +64,7 @@ struct BenchEngineCommand: ParsableCommand {
         if fits { return try runFits() }
         let all = ParallelEnsemble.defaultThreads
         var results: [EngineThroughput] = []
-        for model in BenchmarkModels.all {
+        for model in BenchmarkModels.all where self.model == nil || self.model == model.name {
             for threads in Set([1, all]).sorted() {
                 let r = try EngineBenchmark.measure(model: model.name, network: model.network, observable: model.observable,
                                                     eventsPerTrajectory: events, trajectories: trajectoriesPerThread * threads,
