@@ -45,11 +45,12 @@ public enum EngineBenchmark {
     /// - Throws: simulation errors, `invalidArgument` for non-positive sizes.
     public static func measure(model: String, network: ReactionNetwork, observable: Observable,
                                eventsPerTrajectory: Int, trajectories: Int, threads: Int, repeats: Int = 3,
-                               options: GradientOptions = GradientOptions()) throws -> EngineThroughput {
+                               options: GradientOptions = GradientOptions(),
+                               selection: SSASelection = .automatic) throws -> EngineThroughput {
         guard eventsPerTrajectory > 0, trajectories > 0, threads > 0, repeats > 0 else {
             throw KineticsError.invalidArgument("benchmark sizes must be positive")
         }
-        let ensemble = try EnsembleSimulator(network: network, options: options)
+        let ensemble = try EnsembleSimulator(network: network, options: options, selection: selection)
         let horizon = SimulationHorizon.events(eventsPerTrajectory)
         let clock = ContinuousClock()
         var bestForward = Double.infinity, bestGradient = Double.infinity

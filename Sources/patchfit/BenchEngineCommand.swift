@@ -23,8 +23,11 @@ struct BenchEngineCommand: ParsableCommand {
     @Option(help: "Trajectories per thread.")
     var trajectoriesPerThread = 8
 
-    @Option(help: "Only this model (channel3, dimerization or oscillator); default all three.")
+    @Option(help: "Only this model (channel3, dimerization, oscillator, or chainN: N-state chain with N molecules); default the first three.")
     var model: String?
+
+    @Option(help: "Reaction selection: direct, sorting or automatic (direct up to 32 reactions).")
+    var selection = "automatic"
 
     @Option(help: "Repeats (best time is reported).")
     var repeats = 3
@@ -45,8 +48,12 @@ struct BenchEngineCommand: ParsableCommand {
     var fitModel: String?
 
     func validate() throws {
-        if let m = model, !BenchmarkModels.all.contains(where: { $0.name == m }) {
-            throw ValidationError("--model must be channel3, dimerization or oscillator")
+        if let m = model, !BenchmarkModels.all.contains(where: { $0.name == m }),
+           !(m.hasPrefix("chain") && (Int(m.dropFirst(5)) ?? 0) >= 2) {
+            throw ValidationError("--model must be channel3, dimerization, oscillator or chainN (N ≥ 2)")
+        }
+        guard ["direct", "sorting", "automatic"].contains(selection) else {
+            throw ValidationError("--selection must be direct, sorting or automatic")
         }
         guard biasQuantity == "popen" || biasQuantity == "shut-time" else {
             throw ValidationError("--bias-quantity must be popen or shut-time")
@@ -64,11 +71,16 @@ struct BenchEngineCommand: ParsableCommand {
         if fits { return try runFits() }
         let all = ParallelEnsemble.defaultThreads
         var results: [EngineThroughput] = []
-        for model in BenchmarkModels.all where self.model == nil || self.model == model.name {
+        var models = BenchmarkModels.all.filter { self.model == nil || self.model == $0.name }
+        if let m = self.model, m.hasPrefix("chain"), let n = Int(m.dropFirst(5)) {
+            models = [BenchmarkModels.chain(states: n, molecules: n)]
+        }
+        let method: SSASelection = selection == "direct" ? .direct : selection == "sorting" ? .sortingDirect : .automatic
+        for model in models {
             for threads in Set([1, all]).sorted() {
                 let r = try EngineBenchmark.measure(model: model.name, network: model.network, observable: model.observable,
                                                     eventsPerTrajectory: events, trajectories: trajectoriesPerThread * threads,
-                                                    threads: threads, repeats: repeats)
+                                                    threads: threads, repeats: repeats, selection: method)
                 results.append(r)
                 if !json {
                     print(String(format: "%-13@ threads %d  forward %6.2f M steps/s/core (%6.2f total, %6.2f per CPU-s)   forward+backward %6.2f M steps/s/core (%6.2f total, %6.2f per CPU-s)   [backward alone %6.2f, loss adjoint alone %6.2f M steps/s/core]",
