@@ -22,7 +22,21 @@ extension DirectMethodSimulator {
         rates.withUnsafeBufferPointer { kb in
             values.withUnsafeBufferPointer { v in
                 guard let k = kb.baseAddress, m > 0 else { return }
-                outcome = loop(a: a, order: order, x: x, k: k, values: v, rng: &rng, horizon: horizon, recorder: &recorder)
+                // One specialised copy of the loop per mode: dead branches vanish and the hot
+                // loop keeps its state in registers.
+                if sorts {
+                    outcome = loop(SortingMode.self, a: a, order: order, x: x, k: k, values: v, rng: &rng,
+                                   horizon: horizon, recorder: &recorder)
+                } else if kernel.firstOrder {
+                    outcome = loop(FirstOrderMode.self, a: a, order: order, x: x, k: k, values: v, rng: &rng,
+                                   horizon: horizon, recorder: &recorder)
+                } else if kernel.closedForm {
+                    outcome = loop(ClosedFormMode.self, a: a, order: order, x: x, k: k, values: v, rng: &rng,
+                                   horizon: horizon, recorder: &recorder)
+                } else {
+                    outcome = loop(GeneralMode.self, a: a, order: order, x: x, k: k, values: v, rng: &rng,
+                                   horizon: horizon, recorder: &recorder)
+                }
             }
         }
         stream = rng
@@ -42,14 +56,15 @@ extension DirectMethodSimulator {
 
     /// The SSA proper on raw buffers. Everything it updates lives in locals of this function
     /// (not in variables captured by a closure), so it stays in registers.
-    private func loop<R: EventRecorder>(a: UnsafeMutablePointer<Double>, order: UnsafeMutablePointer<Int>,
+    private func loop<R: EventRecorder, Mode: LoopMode>(_ mode: Mode.Type, a: UnsafeMutablePointer<Double>, order: UnsafeMutablePointer<Int>,
                                         x: UnsafeMutablePointer<Int>, k: UnsafePointer<Double>,
                                         values v: UnsafeBufferPointer<Double>, rng: inout RandomStream,
                                         horizon: SimulationHorizon, recorder: inout R) -> LoopOutcome {
         let kern = kernel
         let m = kern.reactionCount
         let maxTime = horizon.maxTime, maxEvents = horizon.maxEvents
-        let sorting = sorts, closed = kern.closedForm, firstOrder = kern.firstOrder
+        let sorting = Mode.sorting, firstOrder = Mode.firstOrder
+        let closed = Mode.sorting ? kern.closedForm : Mode.closedForm
         let changeStart = kern.changeStart, changeSpecies = kern.changeSpecies, changeDelta = kern.changeDelta
         let dependentStart = kern.dependentStart, dependents = kern.dependents, speciesA = kern.speciesA
         let zig = ExponentialZiggurat.shared
@@ -58,16 +73,16 @@ extension DirectMethodSimulator {
         var t = 0.0
         var events = 0
         for j in 0..<m { a[j] = kern.propensity(j, x, k, v) }
+        if !closed {
+            // Supplied laws may misbehave: every propensity is checked when it is (re)evaluated.
+            for j in 0..<m where !(a[j] >= 0 && a[j] < .infinity) {
+                return LoopOutcome(time: t, events: events,
+                                   failure: .invalidPropensity(reaction: compiled.names[j], value: a[j], step: events))
+            }
+        }
         var a0 = 0.0
         var sinceResum = 0
         while true {
-            if !closed {
-                // Supplied laws may misbehave: check every propensity before using it.
-                for j in 0..<m where !(a[j] >= 0 && a[j] < .infinity) {
-                    return LoopOutcome(time: t, events: events,
-                                       failure: .invalidPropensity(reaction: compiled.names[j], value: a[j], step: events))
-                }
-            }
             if sorting {
                 // Incremental a0 (below); an exact re-sum every 1024 steps bounds the rounding drift.
                 if sinceResum == 0 {
@@ -154,7 +169,54 @@ extension DirectMethodSimulator {
                     a[j] = kern.propensity(j, x, k, v)
                 }
             }
+            if !closed {
+                for i in first..<last where !(a[dependents[i]] >= 0 && a[dependents[i]] < .infinity) {
+                    let j = dependents[i]
+                    return LoopOutcome(time: t, events: events,
+                                       failure: .invalidPropensity(reaction: compiled.names[j], value: a[j], step: events))
+                }
+            }
         }
         return LoopOutcome(time: t, events: events, failure: nil)
     }
+}
+
+// MARK: - Loop modes
+
+/// Compile-time flags of one specialisation of the loop.
+protocol LoopMode {
+    /// Sorting-direct selection with incremental a0.
+    static var sorting: Bool { get }
+    /// Every reaction is k·x_a (no dispatch on the law).
+    static var firstOrder: Bool { get }
+    /// Every reaction has a closed mass-action form (no supplied law to check).
+    static var closedForm: Bool { get }
+}
+
+/// Sorting direct, any law (whether laws are closed is read at run time in this mode).
+enum SortingMode: LoopMode {
+    static var sorting: Bool { true }
+    static var firstOrder: Bool { false }
+    static var closedForm: Bool { false }
+}
+
+/// Direct method on first-order networks (gating schemes).
+enum FirstOrderMode: LoopMode {
+    static var sorting: Bool { false }
+    static var firstOrder: Bool { true }
+    static var closedForm: Bool { true }
+}
+
+/// Direct method on mass action of order ≤ 2.
+enum ClosedFormMode: LoopMode {
+    static var sorting: Bool { false }
+    static var firstOrder: Bool { false }
+    static var closedForm: Bool { true }
+}
+
+/// Direct method with supplied laws or higher orders.
+enum GeneralMode: LoopMode {
+    static var sorting: Bool { false }
+    static var firstOrder: Bool { false }
+    static var closedForm: Bool { false }
 }

@@ -47,6 +47,9 @@ struct BenchEngineCommand: ParsableCommand {
     @Option(help: "With --fits: run only this model (dimerization or oscillator).")
     var fitModel: String?
 
+    @Option(help: "With --fits: seed of the fit (the target uses seed + 1000003).")
+    var fitSeed: UInt64 = 1
+
     func validate() throws {
         if let m = model, !BenchmarkModels.all.contains(where: { $0.name == m }),
            !(m.hasPrefix("chain") && (Int(m.dropFirst(5)) ?? 0) >= 2) {
@@ -133,11 +136,11 @@ struct BenchEngineCommand: ParsableCommand {
         var results: [(String, FitBenchmarkResult)] = []
         if fitModel != "oscillator" {
             results.append(("dimerization", try FitBenchmarks.dimerization(
-                size: FitBenchmarkSize(targetTrajectories: 400_000, trajectoriesPerIteration: 512, iterations: 1000))))
+                size: FitBenchmarkSize(targetTrajectories: 400_000, trajectoriesPerIteration: 512, iterations: 1000), seed: fitSeed)))
         }
         if fitModel != "dimerization" {
             results.append(("oscillator", try FitBenchmarks.oscillator(
-                size: FitBenchmarkSize(targetTrajectories: 800, trajectoriesPerIteration: 24, iterations: 100))))
+                size: FitBenchmarkSize(targetTrajectories: 800, trajectoriesPerIteration: 24, iterations: 100), seed: fitSeed)))
         }
         for (name, r) in results {
             print("\(name): target ensemble \(r.targetTrajectories), \(r.trajectoriesPerIteration) trajectories × \(r.iterations) iterations, wall \(String(format: "%.1f", r.wallSeconds)) s")
