@@ -83,6 +83,11 @@ extension DirectMethodSimulator {
         var a0 = 0.0
         var sinceResum = 0
         while true {
+            // Both draws first: they do not depend on the state, and no floating-point value is
+            // live across the ziggurat's (rare, out-of-line) slow path. A step that stops below
+            // simply leaves them unused; the draws of every step taken are unchanged.
+            let exponential = r.exponential(zig)            // Exp(1) by the ziggurat
+            let uniform = r.uniformPositive()
             if sorting {
                 // Incremental a0 (below); an exact re-sum every 1024 steps bounds the rounding drift.
                 if sinceResum == 0 {
@@ -99,7 +104,7 @@ extension DirectMethodSimulator {
                 if sorting && sinceResum != 1023 { sinceResum = 0; continue }   // drift, not absorption
                 break                                                          // absorbing state
             }
-            let tNext = t + r.exponential(zig) / a0         // Exp(1) by the ziggurat
+            let tNext = t + exponential / a0
             if tNext > maxTime { break }
             if events == maxEvents {
                 if maxTime < .infinity { return LoopOutcome(time: t, events: events, failure: .stepLimitExceeded(limit: events, time: t)) }
@@ -110,7 +115,7 @@ extension DirectMethodSimulator {
             // positive propensity. (A branch-free count of the partial sums below the target was
             // measured slower: it lengthens the step's dependency chain, while these branches are
             // mostly predicted from the state.)
-            let target = r.uniformPositive() * a0
+            let target = uniform * a0
             var chosen: Int
             if sorting {
                 var position = 0
