@@ -30,8 +30,22 @@ extension StraightThroughGradient {
         adjoint.times.withUnsafeBufferPointer { tAdj in
         adjoint.states.withUnsafeBufferPointer { xAdj in
             guard let k = kb.baseAddress else { return }
-            reverseLoop(finalState: trajectory.finalState, noiseKey: trajectory.noiseKey, times: times, reactions: reactions,
-                        tAdj: tAdj, xAdj: xAdj, k: k, values: v, thetaBar: tb, scratchTheta: sp)
+            // One specialised copy per (first-order laws?, τ = 0.5?): smaller loops, fewer spills.
+            let firstOrder = kernel.firstOrder, square = options.temperature == 0.5
+            switch (firstOrder, square) {
+            case (true, true):
+                reverseLoop(ReverseFlags<True, True>.self, finalState: trajectory.finalState, noiseKey: trajectory.noiseKey,
+                            times: times, reactions: reactions, tAdj: tAdj, xAdj: xAdj, k: k, values: v, thetaBar: tb, scratchTheta: sp)
+            case (true, false):
+                reverseLoop(ReverseFlags<True, False>.self, finalState: trajectory.finalState, noiseKey: trajectory.noiseKey,
+                            times: times, reactions: reactions, tAdj: tAdj, xAdj: xAdj, k: k, values: v, thetaBar: tb, scratchTheta: sp)
+            case (false, true):
+                reverseLoop(ReverseFlags<False, True>.self, finalState: trajectory.finalState, noiseKey: trajectory.noiseKey,
+                            times: times, reactions: reactions, tAdj: tAdj, xAdj: xAdj, k: k, values: v, thetaBar: tb, scratchTheta: sp)
+            case (false, false):
+                reverseLoop(ReverseFlags<False, False>.self, finalState: trajectory.finalState, noiseKey: trajectory.noiseKey,
+                            times: times, reactions: reactions, tAdj: tAdj, xAdj: xAdj, k: k, values: v, thetaBar: tb, scratchTheta: sp)
+            }
         }}}}}}}}
         if let clip = options.clipNorm {
             let norm = thetaBar.reduce(0) { $0 + $1 * $1 }.squareRoot()
@@ -43,7 +57,7 @@ extension StraightThroughGradient {
     /// The loop proper, on raw buffers. Propensities are carried backwards incrementally: undoing
     /// event n changes only the species of its reaction, so only their dependents are re-evaluated
     /// (a pure function of the state, hence identical to a full re-evaluation).
-    private func reverseLoop(finalState: [Int], noiseKey key0: UInt64,
+    private func reverseLoop<Flags: ReverseMode>(_ flags: Flags.Type, finalState: [Int], noiseKey key0: UInt64,
                              times: UnsafeBufferPointer<Double>, reactions: UnsafeBufferPointer<Int32>,
                              tAdj: UnsafeBufferPointer<Double>, xAdj: UnsafeBufferPointer<Double>,
                              k: UnsafePointer<Double>, values v: UnsafeBufferPointer<Double>,
@@ -67,13 +81,13 @@ extension StraightThroughGradient {
         let xBarNext = buckets == 1 ? ring : sumBuckets
         for s in 0..<sCount { x[s] = finalState[s] }
         let invTau = 1 / options.temperature
-        let squarePower = invTau == 2                      // τ = 0.5: y ∝ (a_j/(a_j + E_j·a0/E₀))², no exp/log
+        let squarePower = Flags.squarePower                // τ = 0.5: y ∝ (a_j/(a_j + E_j·a0/E₀))², no exp/log
         let cb = UnsafeMutableBufferPointer(start: cBar, count: sCount)
         let ssb = UnsafeMutableBufferPointer(start: scratchS, count: sCount)
         let changeStart = kern.changeStart, changeSpecies = kern.changeSpecies, changeDelta = kern.changeDelta
         let dependentStart = kern.dependentStart, dependents = kern.dependents
         let speciesA = kern.speciesA, rateParameter = kern.rateParameter
-        let firstOrder = kern.firstOrder
+        let firstOrder = Flags.firstOrder
         let zig = ExponentialZiggurat.shared
         for j in 0..<m { a[j] = kern.propensity(j, x, k, v) }
         // Segment N: its direct state adjoint enters the youngest bucket.
@@ -180,4 +194,25 @@ extension StraightThroughGradient {
             event -= 1
         }
     }
+}
+
+// MARK: - Specialisation flags
+
+/// Compile-time flags of one copy of the reverse loop.
+protocol ReverseMode {
+    /// Every reaction is k·x_a.
+    static var firstOrder: Bool { get }
+    /// τ = 0.5, where the surrogate weights are squares (no exp/log).
+    static var squarePower: Bool { get }
+}
+
+/// A type-level Boolean.
+protocol TypeBool { static var value: Bool { get } }
+enum True: TypeBool { static var value: Bool { true } }
+enum False: TypeBool { static var value: Bool { false } }
+
+/// `ReverseMode` from two type-level Booleans.
+enum ReverseFlags<FirstOrder: TypeBool, Square: TypeBool>: ReverseMode {
+    static var firstOrder: Bool { FirstOrder.value }
+    static var squarePower: Bool { Square.value }
 }
