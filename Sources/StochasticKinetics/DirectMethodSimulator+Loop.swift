@@ -67,7 +67,7 @@ extension DirectMethodSimulator {
         let closed = Mode.sorting ? kern.closedForm : Mode.closedForm
         let changeStart = kern.changeStart, changeSpecies = kern.changeSpecies, changeDelta = kern.changeDelta
         let dependentStart = kern.dependentStart, dependents = kern.dependents, speciesA = kern.speciesA
-        let zig = ExponentialZiggurat.shared
+        let zig = ExponentialZiggurat.shared, ziggurat = waitingTimes == .ziggurat
         var r = rng
         defer { rng = r }
         var t = 0.0
@@ -86,7 +86,7 @@ extension DirectMethodSimulator {
             // Both draws first: they do not depend on the state, and no floating-point value is
             // live across the ziggurat's (rare, out-of-line) slow path. A step that stops below
             // simply leaves them unused; the draws of every step taken are unchanged.
-            let exponential = r.exponential(zig)            // Exp(1) by the ziggurat
+            let exponential = ziggurat ? r.exponential(zig) : -libmLog(r.uniformPositive())
             let uniform = r.uniformPositive()
             if sorting {
                 // Incremental a0 (below); an exact re-sum every 1024 steps bounds the rounding drift.

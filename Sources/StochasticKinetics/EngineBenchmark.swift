@@ -46,11 +46,13 @@ public enum EngineBenchmark {
     public static func measure(model: String, network: ReactionNetwork, observable: Observable,
                                eventsPerTrajectory: Int, trajectories: Int, threads: Int, repeats: Int = 3,
                                options: GradientOptions = GradientOptions(),
-                               selection: SSASelection = .automatic) throws -> EngineThroughput {
+                               selection: SSASelection = .automatic,
+                               waitingTimes: WaitingTimeSampler = .inverseTransform) throws -> EngineThroughput {
         guard eventsPerTrajectory > 0, trajectories > 0, threads > 0, repeats > 0 else {
             throw KineticsError.invalidArgument("benchmark sizes must be positive")
         }
-        let ensemble = try EnsembleSimulator(network: network, options: options, selection: selection)
+        let ensemble = try EnsembleSimulator(network: network, options: options, selection: selection,
+                                             waitingTimes: waitingTimes)
         let horizon = SimulationHorizon.events(eventsPerTrajectory)
         let clock = ContinuousClock()
         var bestForward = Double.infinity, bestGradient = Double.infinity

@@ -12,11 +12,13 @@ public struct EnsembleSimulator: Sendable {
     /// Upper bound on event storage for one `simulate` call (bytes); default 8 GB.
     public var memoryBudgetBytes: Double = 8e9
 
-    /// - Parameter selection: the SSA's reaction selection (default: by network size).
+    /// - Parameters:
+    ///   - selection: the SSA's reaction selection (default: by network size).
+    ///   - waitingTimes: how the SSA draws waiting times (default: −log u, the historical stream).
     /// - Throws: `invalidArgument` for invalid gradient options.
     public init(network: ReactionNetwork, options: GradientOptions = GradientOptions(),
-                selection: SSASelection = .automatic) throws {
-        simulator = DirectMethodSimulator(network: network, selection: selection)
+                selection: SSASelection = .automatic, waitingTimes: WaitingTimeSampler = .inverseTransform) throws {
+        simulator = DirectMethodSimulator(network: network, selection: selection, waitingTimes: waitingTimes)
         reverse = try StraightThroughGradient(network: network, options: options)
     }
 

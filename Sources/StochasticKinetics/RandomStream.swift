@@ -76,13 +76,20 @@ public struct RandomStream: Sendable {
         Double(next() >> 11) * 0x1.0p-53
     }
 
-    /// An Exp(1) draw (ziggurat: one 64-bit word in ~99 % of draws); finite and ≥ 0.
+    /// An Exp(1) draw, `-log(u)` with u in (0, 1]; finite and ≥ 0 (0 only when u = 1).
     @inlinable
     public mutating func exponential() -> Double {
+        -libmLog(uniformPositive())
+    }
+
+    /// An Exp(1) draw by the ziggurat (one 64-bit word in ~99 % of draws, no logarithm): the
+    /// same law as `exponential()`, a different stream of values.
+    @inlinable
+    public mutating func exponentialZiggurat() -> Double {
         exponential(ExponentialZiggurat.shared)
     }
 
-    /// `exponential()` with the ziggurat tables passed in (hot loops hoist the shared tables).
+    /// `exponentialZiggurat()` with the tables passed in (hot loops hoist the shared tables).
     @inlinable @inline(__always)
     mutating func exponential(_ zig: ExponentialZiggurat) -> Double {
         let bits = next()

@@ -26,8 +26,11 @@ struct BenchEngineCommand: ParsableCommand {
     @Option(help: "Only this model (channel3, dimerization, oscillator, or chainN: N-state chain with N molecules); default the first three.")
     var model: String?
 
-    @Option(help: "Reaction selection: direct, sorting or automatic (direct up to 32 reactions).")
+    @Option(help: "Reaction selection: direct, sorting or automatic (sorting above 16 reactions).")
     var selection = "automatic"
+
+    @Flag(help: "Draw waiting times by the ziggurat instead of -log(u) (faster; a different stream per seed).")
+    var ziggurat = false
 
     @Option(help: "Repeats (best time is reported).")
     var repeats = 3
@@ -83,7 +86,8 @@ struct BenchEngineCommand: ParsableCommand {
             for threads in Set([1, all]).sorted() {
                 let r = try EngineBenchmark.measure(model: model.name, network: model.network, observable: model.observable,
                                                     eventsPerTrajectory: events, trajectories: trajectoriesPerThread * threads,
-                                                    threads: threads, repeats: repeats, selection: method)
+                                                    threads: threads, repeats: repeats, selection: method,
+                                                    waitingTimes: ziggurat ? .ziggurat : .inverseTransform)
                 results.append(r)
                 if !json {
                     print(String(format: "%-13@ threads %d  forward %6.2f M steps/s/core (%6.2f total, %6.2f per CPU-s)   forward+backward %6.2f M steps/s/core (%6.2f total, %6.2f per CPU-s)   [backward alone %6.2f, loss adjoint alone %6.2f M steps/s/core]",
