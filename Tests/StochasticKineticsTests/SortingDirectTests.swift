@@ -92,4 +92,23 @@ final class SortingDirectTests: XCTestCase {
         XCTAssertEqual(a.eventTimes, b.eventTimes)
         XCTAssertEqual(a.reactions, b.reactions)
     }
+
+    /// Ziggurat waiting times (opt-in sampler): the channel's dwell laws and branching hold as
+    /// for −log(u) (KS at α = 0.001 for open times and C2 sojourns, |z| < 4 for branching).
+    func testZigguratWaitingTimesKeepTheDwellLaws() throws {
+        let network = try loadModel("channel3")
+        let sim = DirectMethodSimulator(network: network, selection: .direct, waitingTimes: .ziggurat)
+        let path = try sim.simulate(horizon: .events(120_000), seed: 22)
+        let dwells = TrajectoryStatistics.dwells(path, series: path.observableSeries(.species(2, of: network), network: network))
+            .filter { !$0.censored }
+        let open = dwells.filter { $0.level == 1 }.map(\.duration)
+        XCTAssertLessThan(ksDistance(open) { 1 - exp(-800 * $0) }, ksCritical001(open.count))
+        let states = path.stateSeries(network: network)
+        var c2: [Double] = []
+        for n in 1..<path.eventCount where states[n * 3 + 1] == 1 { c2.append(path.segmentEnd(n) - path.segmentStart(n)) }
+        XCTAssertLessThan(ksDistance(c2) { 1 - exp(-2500 * $0) }, ksCritical001(c2.count))
+        // Same seed, default sampler: the same law but a different realisation.
+        let other = try DirectMethodSimulator(network: network, selection: .direct).simulate(horizon: .events(1000), seed: 22)
+        XCTAssertNotEqual(Array(path.eventTimes.prefix(1000)), other.eventTimes)
+    }
 }
