@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Bias/variance of the ∂Popen straight-through gradient vs temperature, truncation K and horizon
-# (the table in Sources/StochasticKinetics/README.md). ~1 CPU-minute at the default size.
+# Bias/variance of the straight-through gradient vs temperature, truncation K and horizon on the
+# 3-state channel, for stationary Popen and for the mean shut time (the two tables in
+# Sources/StochasticKinetics/README.md). ~1 minute on 2 cores at the default size.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 swift build -c release --product patchfit
 .build/release/patchfit bench engine --gradient-bias --bias-events "${1:-20000000}"
+.build/release/patchfit bench engine --gradient-bias --bias-quantity shut-time --bias-events "${1:-20000000}"

@@ -42,8 +42,6 @@ public enum GatingModelsError: Error, Sendable, Equatable, CustomStringConvertib
     case invalidArgument(name: String, reason: String)
     /// The likelihood was not finite at the starting rates.
     case nonFiniteLikelihood(context: String)
-    /// The requested route is not available in this build.
-    case routeUnavailable(String)
 
     public var description: String {
         switch self {
@@ -64,7 +62,6 @@ public enum GatingModelsError: Error, Sendable, Equatable, CustomStringConvertib
         case let .noOpenings(r): return "record '\(r)' has no usable openings"
         case let .invalidArgument(n, r): return "invalid \(n): \(r)"
         case let .nonFiniteLikelihood(c): return "likelihood is not finite: \(c)"
-        case let .routeUnavailable(r): return r
         }
     }
 }

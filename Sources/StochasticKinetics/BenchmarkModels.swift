@@ -20,6 +20,31 @@ public enum BenchmarkModels {
     /// All three, in report order.
     public static var all: [BenchmarkModel] { [channel3, dimerization, oscillator] }
 
+    /// A larger network for the selection benchmarks: `molecules` molecules on a linear chain of
+    /// `states` states, S_i ⇌ S_{i+1} at rates 100·(1 + i mod 7) forward and 80·(1 + i mod 5)
+    /// backward (2·(states − 1) first-order reactions); observable: the last state.
+    public static func chain(states: Int, molecules: Int) -> BenchmarkModel {
+        let n = max(states, 2)
+        let species = (0..<n).map { "S\($0)" }
+        var parameters: [RateParameter] = [], reactions: [Reaction] = []
+        for i in 0..<(n - 1) {
+            parameters.append(RateParameter(name: "f\(i)", value: 100 * Double(1 + i % 7)))
+            parameters.append(RateParameter(name: "b\(i)", value: 80 * Double(1 + i % 5)))
+            reactions.append(Reaction(name: "S\(i)->S\(i + 1)", reactants: [.init(species: i, count: 1)],
+                                      products: [.init(species: i + 1, count: 1)], law: .massAction(parameter: 2 * i)))
+            reactions.append(Reaction(name: "S\(i + 1)->S\(i)", reactants: [.init(species: i + 1, count: 1)],
+                                      products: [.init(species: i, count: 1)], law: .massAction(parameter: 2 * i + 1)))
+        }
+        var initial = [Int](repeating: 0, count: n)
+        initial[0] = max(molecules, 1)
+        // Positive finite rates and in-range indices by construction: failure is a programming error.
+        guard let network = try? ReactionNetwork(species: species, initialState: initial, parameters: parameters,
+                                                 reactions: reactions) else {
+            fatalError("chain model is invalid")
+        }
+        return BenchmarkModel(name: "chain\(n)", network: network, observable: .species(n - 1, of: network))
+    }
+
     private static func make(_ name: String, _ yaml: String, _ species: String) -> BenchmarkModel {
         // The embedded texts are fixed and covered by tests; failure here is a programming error.
         guard let network = try? ReactionNetwork(yaml: yaml), let s = network.speciesIndex(species) else {

@@ -18,6 +18,12 @@ public struct EngineThroughput: Sendable, Codable, Hashable {
     /// The same rates per CPU-second of the process (insensitive to other load on the machine).
     public var forwardStepsPerCPUSecond: Double
     public var gradientStepsPerCPUSecond: Double
+    /// Events differentiated per second / threads by the reverse pass alone (tape and loss
+    /// adjoint given): the "backward" of forward + backward.
+    public var backwardStepsPerSecondPerCore: Double
+    /// Events per second / threads of building the loss adjoint (observable series + time
+    /// average adjoint): the loss's share of `gradientStepsPerSecondPerCore`.
+    public var lossAdjointStepsPerSecondPerCore: Double
 
     enum CodingKeys: String, CodingKey {
         case model, threads
@@ -25,25 +31,33 @@ public struct EngineThroughput: Sendable, Codable, Hashable {
         case gradientStepsPerSecondPerCore = "gradient_steps_per_second_per_core"
         case forwardStepsPerCPUSecond = "forward_steps_per_cpu_second"
         case gradientStepsPerCPUSecond = "gradient_steps_per_cpu_second"
+        case backwardStepsPerSecondPerCore = "backward_steps_per_second_per_core"
+        case lossAdjointStepsPerSecondPerCore = "loss_adjoint_steps_per_second_per_core"
     }
 }
 
 /// Measures the engine on a network with a time-average loss of `observable`.
 public enum EngineBenchmark {
     /// Runs `trajectories` trajectories of `eventsPerTrajectory` events (event horizon) with
-    /// `threads` workers, best of `repeats`, and reports steps/s per core.
+    /// `threads` workers, best of `repeats`, and reports steps/s per core. The gradient figure
+    /// times the whole step of a fit (forward + loss adjoint + reverse); the backward and
+    /// loss-adjoint figures time those two parts alone.
     /// - Throws: simulation errors, `invalidArgument` for non-positive sizes.
     public static func measure(model: String, network: ReactionNetwork, observable: Observable,
                                eventsPerTrajectory: Int, trajectories: Int, threads: Int, repeats: Int = 3,
-                               options: GradientOptions = GradientOptions()) throws -> EngineThroughput {
+                               options: GradientOptions = GradientOptions(),
+                               selection: SSASelection = .automatic,
+                               waitingTimes: WaitingTimeSampler = .inverseTransform) throws -> EngineThroughput {
         guard eventsPerTrajectory > 0, trajectories > 0, threads > 0, repeats > 0 else {
             throw KineticsError.invalidArgument("benchmark sizes must be positive")
         }
-        let ensemble = try EnsembleSimulator(network: network, options: options)
+        let ensemble = try EnsembleSimulator(network: network, options: options, selection: selection,
+                                             waitingTimes: waitingTimes)
         let horizon = SimulationHorizon.events(eventsPerTrajectory)
         let clock = ContinuousClock()
         var bestForward = Double.infinity, bestGradient = Double.infinity
         var bestForwardCPU = Double.infinity, bestGradientCPU = Double.infinity
+        var bestBackward = Double.infinity, bestAdjoint = Double.infinity
         var events = 0
         for r in 0..<repeats {
             let start = clock.now, cpuStart = cpuSeconds()
@@ -55,6 +69,7 @@ public enum EngineBenchmark {
             let gradientStart = clock.now, gradientCPUStart = cpuSeconds()
             let again = try ensemble.simulate(trajectories: trajectories, horizon: horizon, seed: UInt64(r), threads: threads)
             let net = network, obs = observable
+            let adjointStart = clock.now
             let adjoints = try ParallelEnsemble.map(count: again.count, threads: threads) { i -> TrajectoryAdjoint in
                 let path = again[i]
                 let series = path.observableSeries(obs, network: net)
@@ -63,7 +78,10 @@ public enum EngineBenchmark {
                                                            weight: 1, into: &adjoint)
                 return adjoint
             }
+            let backwardStart = clock.now
+            bestAdjoint = min(bestAdjoint, seconds(backwardStart - adjointStart))
             _ = try ensemble.gradient(trajectories: again, adjoints: adjoints, threads: threads)
+            bestBackward = min(bestBackward, seconds(clock.now - backwardStart))
             bestGradient = min(bestGradient, seconds(clock.now - gradientStart))
             bestGradientCPU = min(bestGradientCPU, cpuSeconds() - gradientCPUStart)
         }
@@ -71,7 +89,9 @@ public enum EngineBenchmark {
         return EngineThroughput(model: model, threads: threads, forwardStepsPerSecondPerCore: perCore / bestForward,
                                 gradientStepsPerSecondPerCore: perCore / bestGradient,
                                 forwardStepsPerCPUSecond: Double(events) / bestForwardCPU,
-                                gradientStepsPerCPUSecond: Double(events) / bestGradientCPU)
+                                gradientStepsPerCPUSecond: Double(events) / bestGradientCPU,
+                                backwardStepsPerSecondPerCore: perCore / bestBackward,
+                                lossAdjointStepsPerSecondPerCore: perCore / bestAdjoint)
     }
 
     /// CPU time of the whole process (all threads), seconds.

@@ -12,9 +12,13 @@ public struct EnsembleSimulator: Sendable {
     /// Upper bound on event storage for one `simulate` call (bytes); default 8 GB.
     public var memoryBudgetBytes: Double = 8e9
 
+    /// - Parameters:
+    ///   - selection: the SSA's reaction selection (default: by network size).
+    ///   - waitingTimes: how the SSA draws waiting times (default: −log u, the historical stream).
     /// - Throws: `invalidArgument` for invalid gradient options.
-    public init(network: ReactionNetwork, options: GradientOptions = GradientOptions()) throws {
-        simulator = DirectMethodSimulator(network: network)
+    public init(network: ReactionNetwork, options: GradientOptions = GradientOptions(),
+                selection: SSASelection = .automatic, waitingTimes: WaitingTimeSampler = .inverseTransform) throws {
+        simulator = DirectMethodSimulator(network: network, selection: selection, waitingTimes: waitingTimes)
         reverse = try StraightThroughGradient(network: network, options: options)
     }
 
@@ -48,21 +52,24 @@ public struct EnsembleSimulator: Sendable {
     }
 
     /// Σ_i ∂L/∂θ over trajectories (index order), each clipped per `GradientOptions.clipNorm`.
+    /// `progress(done, total)` is called after each trajectory's reverse pass (from worker
+    /// threads, serialised), as for `simulate`.
     /// - Throws: `invalidArgument` if the adjoint count differs from the trajectory count.
     public func gradient(trajectories: [Trajectory], adjoints: [TrajectoryAdjoint], coordinates: [Double]? = nil,
-                         threads: Int? = nil) throws -> [Double] {
+                         threads: Int? = nil, progress: (@Sendable (Int, Int) -> Void)? = nil) throws -> [Double] {
         try ParallelEnsemble.sum(perTrajectoryGradients(trajectories: trajectories, adjoints: adjoints,
-                                                        coordinates: coordinates, threads: threads))
+                                                        coordinates: coordinates, threads: threads, progress: progress))
     }
 
     /// ∂L/∂θ of each trajectory separately (for variance estimates).
     public func perTrajectoryGradients(trajectories: [Trajectory], adjoints: [TrajectoryAdjoint],
-                                       coordinates: [Double]? = nil, threads: Int? = nil) throws -> [[Double]] {
+                                       coordinates: [Double]? = nil, threads: Int? = nil,
+                                       progress: (@Sendable (Int, Int) -> Void)? = nil) throws -> [[Double]] {
         guard trajectories.count == adjoints.count else {
             throw KineticsError.invalidArgument("\(trajectories.count) trajectories but \(adjoints.count) adjoints")
         }
         let rev = reverse
-        return try ParallelEnsemble.map(count: trajectories.count, threads: threads) { i in
+        return try ParallelEnsemble.map(count: trajectories.count, threads: threads, progress: progress) { i in
             try rev.gradient(of: trajectories[i], adjoint: adjoints[i], coordinates: coordinates)
         }
     }

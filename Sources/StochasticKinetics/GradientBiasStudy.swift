@@ -44,20 +44,10 @@ public enum GradientBiasStudy {
             return adj
         }
         let gradients = try ensemble.perTrajectoryGradients(trajectories: paths, adjoints: adjoints, threads: threads)
-        let n = Double(gradients.count), p = exactGradient.count
-        var mean = [Double](repeating: 0, count: p), variance = mean
-        for g in gradients { for k in 0..<p { mean[k] += g[k] / n } }
-        for g in gradients { for k in 0..<p { variance[k] += (g[k] - mean[k]) * (g[k] - mean[k]) / max(n - 1, 1) } }
-        let exactNorm = exactGradient.reduce(0) { $0 + $1 * $1 }.squareRoot()
-        let biasNorm = zip(mean, exactGradient).reduce(0) { $0 + ($1.0 - $1.1) * ($1.0 - $1.1) }.squareRoot()
         let events = paths.reduce(0.0) { total, path in
             total + Double(path.eventTimes.filter { $0 > burnIn }.count)
-        } / n
-        return GradientBiasRow(temperature: options.temperature, truncation: options.truncation, eventsPerTrajectory: events,
-                               trajectories: gradients.count, meanGradient: mean,
-                               standardError: variance.map { ($0 / n).squareRoot() }, exactGradient: exactGradient,
-                               relativeBias: biasNorm / exactNorm,
-                               relativeSpread: variance.reduce(0, +).squareRoot() / exactNorm)
+        } / Double(paths.count)
+        return summarize(gradients, exactGradient: exactGradient, options: options, eventsPerTrajectory: events)
     }
 }
 

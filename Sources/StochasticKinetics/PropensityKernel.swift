@@ -16,6 +16,8 @@ final class PropensityKernel: @unchecked Sendable {
     let changeDelta: UnsafeMutablePointer<Int>
     let dependentStart: UnsafeMutablePointer<Int>
     let dependents: UnsafeMutablePointer<Int>
+    /// Rate parameter index per reaction (−1 for a supplied law).
+    let rateParameter: UnsafeMutablePointer<Int>
     /// True when every reaction has a closed form (kinds 0–3).
     let closedForm: Bool
     /// True when every reaction is first order (kind 1), as in every gating scheme.
@@ -58,12 +60,13 @@ final class PropensityKernel: @unchecked Sendable {
         changeDelta = Self.copy(c.changeDelta)
         dependentStart = Self.copy(c.dependentStart)
         dependents = Self.copy(c.dependents)
+        rateParameter = Self.copy(c.rateParameter)
     }
 
     deinit {
         kind.deallocate(); speciesA.deallocate(); speciesB.deallocate()
         changeStart.deallocate(); changeSpecies.deallocate(); changeDelta.deallocate()
-        dependentStart.deallocate(); dependents.deallocate()
+        dependentStart.deallocate(); dependents.deallocate(); rateParameter.deallocate()
     }
 
     private static func copy(_ array: [Int]) -> UnsafeMutablePointer<Int> {
@@ -100,15 +103,15 @@ final class PropensityKernel: @unchecked Sendable {
         if w == 0 { return }
         switch kind[j] {
         case 0:
-            thetaBar[compiled.rateParameter[j]] += w * a
+            thetaBar[rateParameter[j]] += w * a
         case 1:
-            thetaBar[compiled.rateParameter[j]] += w * a
+            thetaBar[rateParameter[j]] += w * a
             stateBar[speciesA[j]] += w * k[j]
         case 2:
-            thetaBar[compiled.rateParameter[j]] += w * a
+            thetaBar[rateParameter[j]] += w * a
             stateBar[speciesA[j]] += w * k[j] * (2 * Double(x[speciesA[j]]) - 1)
         case 3:
-            thetaBar[compiled.rateParameter[j]] += w * a
+            thetaBar[rateParameter[j]] += w * a
             stateBar[speciesA[j]] += w * k[j] * Double(x[speciesB[j]])
             stateBar[speciesB[j]] += w * k[j] * Double(x[speciesA[j]])
         default:

@@ -82,6 +82,20 @@ public struct RandomStream: Sendable {
         -libmLog(uniformPositive())
     }
 
+    /// An Exp(1) draw by the ziggurat (one 64-bit word in ~99 % of draws, no logarithm): the
+    /// same law as `exponential()`, a different stream of values.
+    @inlinable
+    public mutating func exponentialZiggurat() -> Double {
+        exponential(ExponentialZiggurat.shared)
+    }
+
+    /// `exponentialZiggurat()` with the tables passed in (hot loops hoist the shared tables).
+    @inlinable @inline(__always)
+    mutating func exponential(_ zig: ExponentialZiggurat) -> Double {
+        let bits = next()
+        return zig.sample(bits) { self.next() }
+    }
+
     /// A standard Gumbel draw `-log(E)`, E ~ Exp(1); E = 0 is replaced by the smallest positive
     /// exponential draw (2⁻⁵³) so the result is always finite.
     @inlinable
@@ -100,14 +114,28 @@ public enum CounterNoise {
     /// A uniform in (0, 1] that depends on every bit of `key` and `counter`.
     @inlinable
     public static func uniformPositive(key: UInt64, counter: UInt64) -> Double {
-        let bits = SplitMix64.mix(SplitMix64.mix(key &+ counter &* 0x9E37_79B9_7F4A_7C15) ^ counter)
-        return Double((bits >> 11) &+ 1) * 0x1.0p-53
+        Double((word(key: key, counter: counter) >> 11) &+ 1) * 0x1.0p-53
     }
 
-    /// An Exp(1) draw from `uniformPositive(key:counter:)`.
+    /// An Exp(1) draw that is a pure function of (key, counter) (ziggurat on the mixed word;
+    /// its rare slow path continues with a SplitMix64 stream seeded by that word).
     @inlinable
     public static func exponential(key: UInt64, counter: UInt64) -> Double {
-        -libmLog(uniformPositive(key: key, counter: counter))
+        exponential(key: key, counter: counter, ExponentialZiggurat.shared)
+    }
+
+    /// `exponential(key:counter:)` with the ziggurat tables passed in.
+    @inlinable @inline(__always)
+    static func exponential(key: UInt64, counter: UInt64, _ zig: ExponentialZiggurat) -> Double {
+        let bits = word(key: key, counter: counter)
+        var more = SplitMix64(seed: bits)
+        return zig.sample(bits) { more.next() }
+    }
+
+    /// The mixed 64-bit word behind draw (key, counter).
+    @inlinable @inline(__always)
+    static func word(key: UInt64, counter: UInt64) -> UInt64 {
+        SplitMix64.mix(SplitMix64.mix(key &+ counter &* 0x9E37_79B9_7F4A_7C15) ^ counter)
     }
 }
 

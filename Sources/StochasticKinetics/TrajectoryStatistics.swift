@@ -39,21 +39,55 @@ public enum TrajectoryStatistics {
         let lo = max(t0, 0), hi = min(t1, trajectory.endTime)
         guard hi > lo, weight != 0 else { return }
         let scale = weight / (hi - lo)
-        forEachOverlap(trajectory, lo, hi) { n, d in
-            adjoint.addObservable(observable, segment: n, weight: scale * d)
-            if n >= 1 && trajectory.eventTimes[n - 1] > lo { adjoint.times[n - 1] += scale * (series[n - 1] - series[n]) }
+        let n = trajectory.eventCount, sCount = adjoint.speciesCount
+        guard series.count == n + 1, adjoint.times.count == n, adjoint.states.count == (n + 1) * sCount else {
+            // Mismatched shapes: the general path (bounds-checked) reports the misuse.
+            forEachOverlap(trajectory, lo, hi) { n, d in
+                adjoint.addObservable(observable, segment: n, weight: scale * d)
+                if n >= 1 && trajectory.eventTimes[n - 1] > lo { adjoint.times[n - 1] += scale * (series[n - 1] - series[n]) }
+            }
+            return
         }
+        // Only the species the observable reads (a gating observable touches one or two).
+        let weighted = observable.weights.indices.filter { $0 < sCount && observable.weights[$0] != 0 }
+        let w = weighted.map { observable.weights[$0] }
+        let first = firstSegment(after: lo, in: trajectory)
+        // Move the arrays out so that both can be written through raw buffers (no copy: the
+        // adjoint's references are released first, so the locals are unique).
+        var states = adjoint.states, times = adjoint.times
+        adjoint.states = []; adjoint.times = []
+        states.withUnsafeMutableBufferPointer { st in
+        times.withUnsafeMutableBufferPointer { tm in
+        trajectory.eventTimes.withUnsafeBufferPointer { ev in
+        series.withUnsafeBufferPointer { o in
+            var seg = first
+            while seg <= n {
+                let start = max(seg == 0 ? 0 : ev[seg - 1], lo), end = min(seg == n ? trajectory.endTime : ev[seg], hi)
+                if start >= hi { break }
+                if end > start {
+                    let base = seg * sCount, ws = scale * (end - start)
+                    for (i, s) in weighted.enumerated() { st[base + s] += ws * w[i] }
+                    if seg >= 1 && ev[seg - 1] > lo { tm[seg - 1] += scale * (o[seg - 1] - o[seg]) }
+                }
+                seg += 1
+            }
+        }}}}
+        adjoint.states = states; adjoint.times = times
     }
 
-    /// Calls body(segment, clipped duration) for segments overlapping [lo, hi].
-    static func forEachOverlap(_ trajectory: Trajectory, _ lo: Double, _ hi: Double, _ body: (Int, Double) -> Void) {
-        // First segment containing lo: binary search over event times.
+    /// The first segment containing time `lo` (binary search over event times).
+    static func firstSegment(after lo: Double, in trajectory: Trajectory) -> Int {
         var first = 0, high = trajectory.eventCount
         while first < high {
             let mid = (first + high) / 2
             if trajectory.eventTimes[mid] <= lo { first = mid + 1 } else { high = mid }
         }
-        var n = first
+        return first
+    }
+
+    /// Calls body(segment, clipped duration) for segments overlapping [lo, hi].
+    static func forEachOverlap(_ trajectory: Trajectory, _ lo: Double, _ hi: Double, _ body: (Int, Double) -> Void) {
+        var n = firstSegment(after: lo, in: trajectory)
         while n <= trajectory.eventCount {
             let start = max(trajectory.segmentStart(n), lo), end = min(trajectory.segmentEnd(n), hi)
             if start >= hi { break }

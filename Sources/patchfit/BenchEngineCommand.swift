@@ -14,7 +14,7 @@ struct BenchEngineCommand: ParsableCommand {
         """
     )
 
-    @Flag(help: "Print a JSON array of {model, threads, forward_steps_per_second_per_core, gradient_steps_per_second_per_core}.")
+    @Flag(help: "Print a JSON array of {model, threads, forward_steps_per_second_per_core, gradient_steps_per_second_per_core, backward_steps_per_second_per_core, ...}.")
     var json = false
 
     @Option(help: "Events per trajectory.")
@@ -22,6 +22,15 @@ struct BenchEngineCommand: ParsableCommand {
 
     @Option(help: "Trajectories per thread.")
     var trajectoriesPerThread = 8
+
+    @Option(help: "Only this model (channel3, dimerization, oscillator, or chainN: N-state chain with N molecules); default the first three.")
+    var model: String?
+
+    @Option(help: "Reaction selection: direct, sorting or automatic (sorting above 16 reactions).")
+    var selection = "automatic"
+
+    @Flag(help: "Draw waiting times by the ziggurat instead of -log(u) (faster; a different stream per seed).")
+    var ziggurat = false
 
     @Option(help: "Repeats (best time is reported).")
     var repeats = 3
@@ -32,13 +41,29 @@ struct BenchEngineCommand: ParsableCommand {
     @Option(help: "Events per setting of the gradient-bias sweep.")
     var biasEvents = 2_000_000
 
+    @Option(help: "With --gradient-bias: the expected observable, popen (stationary Popen) or shut-time (mean shut time).")
+    var biasQuantity = "popen"
+
     @Flag(help: "Instead of speed: run the dimerization and oscillator fitting benchmarks (full size).")
     var fits = false
 
     @Option(help: "With --fits: run only this model (dimerization or oscillator).")
     var fitModel: String?
 
+    @Option(help: "With --fits: seed of the fit (the target uses seed + 1000003).")
+    var fitSeed: UInt64 = 1
+
     func validate() throws {
+        if let m = model, !BenchmarkModels.all.contains(where: { $0.name == m }),
+           !(m.hasPrefix("chain") && (Int(m.dropFirst(5)) ?? 0) >= 2) {
+            throw ValidationError("--model must be channel3, dimerization, oscillator or chainN (N ≥ 2)")
+        }
+        guard ["direct", "sorting", "automatic"].contains(selection) else {
+            throw ValidationError("--selection must be direct, sorting or automatic")
+        }
+        guard biasQuantity == "popen" || biasQuantity == "shut-time" else {
+            throw ValidationError("--bias-quantity must be popen or shut-time")
+        }
         if let m = fitModel, m != "dimerization" && m != "oscillator" {
             throw ValidationError("--fit-model must be dimerization or oscillator")
         }
@@ -52,18 +77,25 @@ struct BenchEngineCommand: ParsableCommand {
         if fits { return try runFits() }
         let all = ParallelEnsemble.defaultThreads
         var results: [EngineThroughput] = []
-        for model in BenchmarkModels.all {
+        var models = BenchmarkModels.all.filter { self.model == nil || self.model == $0.name }
+        if let m = self.model, m.hasPrefix("chain"), let n = Int(m.dropFirst(5)) {
+            models = [BenchmarkModels.chain(states: n, molecules: n)]
+        }
+        let method: SSASelection = selection == "direct" ? .direct : selection == "sorting" ? .sortingDirect : .automatic
+        for model in models {
             for threads in Set([1, all]).sorted() {
                 let r = try EngineBenchmark.measure(model: model.name, network: model.network, observable: model.observable,
                                                     eventsPerTrajectory: events, trajectories: trajectoriesPerThread * threads,
-                                                    threads: threads, repeats: repeats)
+                                                    threads: threads, repeats: repeats, selection: method,
+                                                    waitingTimes: ziggurat ? .ziggurat : .inverseTransform)
                 results.append(r)
                 if !json {
-                    print(String(format: "%-13@ threads %d  forward %6.2f M steps/s/core (%6.2f total, %6.2f per CPU-s)   forward+backward %6.2f M steps/s/core (%6.2f total, %6.2f per CPU-s)",
+                    print(String(format: "%-13@ threads %d  forward %6.2f M steps/s/core (%6.2f total, %6.2f per CPU-s)   forward+backward %6.2f M steps/s/core (%6.2f total, %6.2f per CPU-s)   [backward alone %6.2f, loss adjoint alone %6.2f M steps/s/core]",
                                  model.name, threads, r.forwardStepsPerSecondPerCore / 1e6,
                                  r.forwardStepsPerSecondPerCore * Double(threads) / 1e6, r.forwardStepsPerCPUSecond / 1e6,
                                  r.gradientStepsPerSecondPerCore / 1e6, r.gradientStepsPerSecondPerCore * Double(threads) / 1e6,
-                                 r.gradientStepsPerCPUSecond / 1e6))
+                                 r.gradientStepsPerCPUSecond / 1e6, r.backwardStepsPerSecondPerCore / 1e6,
+                                 r.lossAdjointStepsPerSecondPerCore / 1e6))
                 }
             }
         }
@@ -78,6 +110,20 @@ struct BenchEngineCommand: ParsableCommand {
     func runGradientBias() throws {
         let model = BenchmarkModels.channel3
         let forward = [1000.0, 2000], backward = [500.0, 800]
+        if biasQuantity == "shut-time" {
+            // Mean shut time (C1, C2 entered at C2) = (k12 + k21)/(k12·k23); shut = level 0 of O.
+            let exact = LinearChain.meanPassageTimeGradient(forward: forward, backward: backward, from: 1)
+            let pi = LinearChain.stationaryDistribution(forward: forward, backward: backward)
+            let eventRate = pi[0] * 1000 + pi[1] * 2500 + pi[2] * 800
+            print("mean shut time \(LinearChain.meanPassageTime(forward: forward, backward: backward, from: 1)) s; exact ∂/∂log k (k12, k21, k23, k32): \(exact)")
+            let rows = try GradientBiasStudy.meanDwellSweep(network: model.network, observable: model.observable, level: 0,
+                                                            exactGradient: exact, eventRate: eventRate,
+                                                            eventsPerSetting: biasEvents) { row in
+                FileHandle.standardError.write(Data("τ \(row.temperature) K \(row.truncation.map(String.init) ?? "none") events \(Int(row.eventsPerTrajectory)): bias \(row.relativeBias)\n".utf8))
+            }
+            print(GradientBiasStudy.markdownTable(rows, parameterNames: ["k12", "k21", "k23", "k32"]))
+            return
+        }
         let exact = LinearChain.stationaryAverageGradient(forward: forward, backward: backward, weights: [0, 0, 1])
         let pi = LinearChain.stationaryDistribution(forward: forward, backward: backward)
         let eventRate = pi[0] * 1000 + pi[1] * 2500 + pi[2] * 800          // mean exits per second
@@ -94,11 +140,11 @@ struct BenchEngineCommand: ParsableCommand {
         var results: [(String, FitBenchmarkResult)] = []
         if fitModel != "oscillator" {
             results.append(("dimerization", try FitBenchmarks.dimerization(
-                size: FitBenchmarkSize(targetTrajectories: 400_000, trajectoriesPerIteration: 512, iterations: 1000))))
+                size: FitBenchmarkSize(targetTrajectories: 400_000, trajectoriesPerIteration: 512, iterations: 1000), seed: fitSeed)))
         }
         if fitModel != "dimerization" {
             results.append(("oscillator", try FitBenchmarks.oscillator(
-                size: FitBenchmarkSize(targetTrajectories: 800, trajectoriesPerIteration: 24, iterations: 100))))
+                size: FitBenchmarkSize(targetTrajectories: 800, trajectoriesPerIteration: 24, iterations: 100), seed: fitSeed)))
         }
         for (name, r) in results {
             print("\(name): target ensemble \(r.targetTrajectories), \(r.trajectoriesPerIteration) trajectories × \(r.iterations) iterations, wall \(String(format: "%.1f", r.wallSeconds)) s")

@@ -170,10 +170,8 @@ final class GatingSchemeTests: XCTestCase {
         }
     }
 
-    func testSSARouteAndMultiChannelExactAreClearErrors() {
-        XCTAssertThrowsError(try KineticFitting.validate(FitSettings(resolution: 1e-4, route: .ssa))) { e in
-            guard case GatingModelsError.routeUnavailable = e else { return XCTFail("\(e)") }
-        }
+    func testMultiChannelExactIsAClearError() {
+        XCTAssertNoThrow(try KineticFitting.validate(FitSettings(resolution: 1e-4, channels: 2, route: .ssa)))
         XCTAssertThrowsError(try KineticFitting.validate(FitSettings(resolution: 1e-4, channels: 2))) { e in
             guard case GatingModelsError.invalidArgument(name: "channels", _) = e else { return XCTFail("\(e)") }
         }

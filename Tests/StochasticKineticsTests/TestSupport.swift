@@ -51,3 +51,18 @@ func ksDistance(_ sample: [Double], cdf: (Double) -> Double) -> Double {
 
 /// The KS critical distance at level α = 0.001 for large n: 1.949/√n.
 func ksCritical001(_ n: Int) -> Double { 1.949 / Double(n).squareRoot() }
+
+/// Chi-square of observed counts vs expected probabilities, merging tail bins until each
+/// expected count is ≥ 5.
+func chiSquare(counts: [Int: Int], probabilities: [Int: Double], total: Int) -> (Double, Int) {
+    let keys = probabilities.keys.sorted()
+    var bins: [(observed: Double, expected: Double)] = []
+    var o = 0.0, e = 0.0
+    for k in keys {
+        o += Double(counts[k] ?? 0); e += probabilities[k]! * Double(total)
+        if e >= 5 { bins.append((o, e)); o = 0; e = 0 }
+    }
+    if e > 0 || o > 0, !bins.isEmpty { bins[bins.count - 1].observed += o; bins[bins.count - 1].expected += e }
+    let stat = bins.reduce(0) { $0 + ($1.observed - $1.expected) * ($1.observed - $1.expected) / $1.expected }
+    return (stat, bins.count - 1)
+}
