@@ -56,7 +56,8 @@ public struct SSAFit: Sendable {
 
         // Bootstrap replicates, each from the estimate with resampled targets.
         var replicates: [[Double]] = []
-        for b in 0..<bootstrapReplicates {
+        // No bootstrap around a walk the guard had to stop: its spread would mean nothing.
+        for b in 0..<(main.diverged ? 0 : bootstrapReplicates) {
             let resampled = records.enumerated().map { r, record in
                 Self.resample(record.observed, seed: SplitMix64.mix(seed ^ (UInt64(b + 1) << 32) ^ UInt64(r)))
             }
@@ -75,6 +76,10 @@ public struct SSAFit: Sendable {
         result.iterations = iterations
         result.evaluations = iterations + bootstrapReplicates * bootstrapIterations
         result.lossCurve = main.losses
+        // Converged: not stopped by the guard, and the last quarter's mean loss within 3× the best.
+        let tail = main.losses.suffix(max(1, main.losses.count / 4))
+        let minimum = main.losses.min() ?? .infinity
+        result.converged = !main.diverged && tail.reduce(0, +) / Double(tail.count) <= 3 * minimum
         let elapsed = clock.now - started
         result.wallSeconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
         return result
@@ -98,7 +103,7 @@ public struct SSAFit: Sendable {
     /// simulated intervals stay near each target's count.
     func descend(_ objective: SSAObjective, targets: [SSAObjective.Target], from start: [Double], iterations: Int,
                  rates: (Double, Double), averagedFraction: Double, seed: UInt64,
-                 progress: (@Sendable (Int, Double) -> Void)?) throws -> GradientFitResult {
+                 progress: (@Sendable (Int, Double) -> Void)?) throws -> Descent {
         // First guess: the record's length × (simulated ÷ observed intervals), spread over the
         // trajectories.
         var horizons = objective.records.enumerated().map { r, record in
@@ -107,16 +112,35 @@ public struct SSAFit: Sendable {
         let lo = log(minRate), hi = log(maxRate)
         let optimizer = BoundedOptimizer(inner: Adam(schedule: .exponentialDecay(initial: rates.0, final: rates.1, iterations: iterations)),
                                           lower: lo, upper: hi)
-        return try GradientFit.run(start: start, iterations: iterations, optimizer: optimizer, averagedFraction: averagedFraction,
-                                   progress: progress.map { p in { i, l in p(i, l) } }) { i, theta in
+        // Divergence guard: a biased gradient can walk to rates where the loss is many times
+        // its best and every record costs ever more events. After 25 such iterations in a row
+        // the walk stops (zero steps, no simulation) and the best iterate is the estimate.
+        var best = (loss: Double.infinity, theta: start)
+        var worseRun = 0
+        var diverged = false
+        let run = try GradientFit.run(start: start, iterations: iterations, optimizer: optimizer, averagedFraction: averagedFraction,
+                                      progress: progress.map { p in { i, l in p(i, l) } }) { i, theta in
+            if diverged { return (best.loss, [Double](repeating: 0, count: theta.count)) }
             let e = try objective.evaluate(theta: theta, targets: targets, horizons: horizons,
                                            seed: SplitMix64.mix(seed ^ UInt64(i)))
             for r in horizons.indices {
                 let ratio = targets[r].simulatedDwells / Double(max(e.keptCounts[r], 1))
                 horizons[r] *= min(2, max(0.5, ratio))
             }
+            if e.loss < best.loss { best = (e.loss, theta) }
+            worseRun = e.loss > 20 * best.loss ? worseRun + 1 : 0
+            if worseRun >= 25 { diverged = true }
             return (e.loss, e.gradient)
         }
+        return Descent(losses: run.losses, estimate: diverged ? best.theta : run.estimate, diverged: diverged)
+    }
+
+    /// What one gradient descent produced.
+    struct Descent {
+        var losses: [Double]
+        var estimate: [Double]
+        /// True when the divergence guard stopped the walk.
+        var diverged: Bool
     }
 
     /// The observed intervals resampled with replacement (same count, same open-fraction rule).

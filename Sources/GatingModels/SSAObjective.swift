@@ -190,7 +190,8 @@ struct SSAObjective: Sendable {
     /// goes to the event times (`addDuration`). The state part is a survival relaxation: the
     /// interval lasts while the observable stays at ℓ, so nudging segment n's state toward ℓ′
     /// would have ended it there and saved the rest of it,
-    ///   ∂d/∂o_n = −(τ_end − τ_n)/(ℓ′ − ℓ)  for its segments n.
+    ///   ∂d/∂o_n = −(τ_end − τ_n)/(ℓ′ − ℓ)  for its segments n at level ℓ
+    /// (sub-resolution excursions inside it are left alone).
     /// Carried back within the interval by the straight-through pass (cut at level changes),
     /// this lets a branch that prolongs an interval (C2 → C1 rather than C2 → O) feel its
     /// effect; the waiting-time path alone gets the sign of ∂(mean shut time)/∂k21 wrong.
@@ -202,7 +203,8 @@ struct SSAObjective: Sendable {
         let step = Double(sim.resolved.dwells[k + 1].level - sim.resolved.dwells[k].level)
         guard step != 0 else { return }
         let end = path.segmentEnd(last)
-        for n in first...last {
+        let level = Double(sim.resolved.dwells[k].level)
+        for n in first...last where sim.segmentLevels[n] == level {
             a.addObservable(observable, segment: n, weight: -weight * (end - path.segmentStart(n)) / step)
         }
     }

@@ -13,11 +13,14 @@ struct SimulatedRecord: Sendable {
     /// First and last trajectory segment of each resolved interval.
     var firstSegment: [Int]
     var lastSegment: [Int]
+    /// The observable (level) on every trajectory segment.
+    var segmentLevels: [Double]
 
     /// - Throws: `invalidArgument` if the resolved intervals cannot be traced back to the
     ///   simulated ones (which would mean the imposition rule changed under this code).
     init(_ path: Trajectory, network: ReactionNetwork, observable: Observable, resolution: Double) throws {
         let series = path.observableSeries(observable, network: network)
+        segmentLevels = series
         let raw = TrajectoryStatistics.dwells(path, series: series)
         let dwells = raw.map { Dwell(level: Int($0.level.rounded()), amplitude: $0.level, duration: $0.duration) }
         let provenance = Provenance(file: "simulated", format: .synthetic)

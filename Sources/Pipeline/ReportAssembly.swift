@@ -118,7 +118,9 @@ enum ReportAssembly {
                          rSquared: result.histograms.compactMap { h in h.r2.map { LabelledValue(h.name, $0) } },
                          iterations: result.iterations, wallSeconds: result.wallSeconds, dwellHistograms: histograms,
                          scheme: diagram, fittedSchemeYAML: scheme.yamlString(), lossCurve: nil,
-                         notes: result.converged ? [] : ["The optimiser stopped before converging; treat the rates with care."])
+                         notes: result.converged ? [] : [result.route == "ssa"
+                            ? "The SSA fit did not settle (its loss did not stay near its best); the rates shown are its best iterate and have no SDs — treat them with care."
+                            : "The optimiser stopped before converging; treat the rates with care."])
     }
 
     /// Transitions grouped into forward/backward pairs between the same two states.

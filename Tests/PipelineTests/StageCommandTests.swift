@@ -25,6 +25,32 @@ final class StageCommandTests: XCTestCase {
         XCTAssertGreaterThan(summary["intervals"] as? Int ?? 0, 300)
     }
 
+    /// The SSA route from the CLI on a simulated two-channel dwell list: fit.json says so,
+    /// there is no exact likelihood, and the loss curve is written beside it.
+    func testFitSSARouteTwoChannels() throws {
+        let dwells = scratch.appendingPathComponent("two.csv").path
+        let made = try CLI.run(["synthesize", "--scheme", "Data/schemes/cco.yaml", "--concentration", "1e-6", "--channels", "2", "--filter-hz", "5000",
+                                "--duration", "4", "--out", scratch.appendingPathComponent("two.nwb").path])
+        XCTAssertEqual(made.status, 0, made.stderr)
+        let ideal = try CLI.run(["idealise", scratch.appendingPathComponent("two.nwb").path, "--levels", "3", "--filter-hz", "5000",
+                                 "--out", dwells])
+        XCTAssertEqual(ideal.status, 0, ideal.stderr)
+        let out = scratch.appendingPathComponent("fit-ssa")
+        let run = try CLI.run(["fit", dwells, "--scheme", "Data/schemes/cco.yaml", "--conc", "1e-6", "--channels", "2",
+                               "--resolution", "60e-6", "--route", "ssa", "--iterations", "20", "--bootstrap", "2", "--json",
+                               "--out", out.path])
+        XCTAssertEqual(run.status, 0, run.stderr)
+        let json = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
+        XCTAssertEqual(json["route"] as? String, "ssa")
+        XCTAssertEqual(json["iterations"] as? Int, 20)
+        XCTAssertTrue(json["log_likelihood"] is NSNull || json["log_likelihood"] == nil)
+        let loss = try String(contentsOf: out.appendingPathComponent("loss-curve.csv"), encoding: .utf8)
+        XCTAssertEqual(loss.split(separator: "\n").count, 21)
+        let bad = try CLI.run(["fit", dwells, "--scheme", "Data/schemes/cco.yaml", "--channels", "2", "--route", "exact", "--out", out.path])
+        XCTAssertNotEqual(bad.status, 0)
+        XCTAssertTrue(bad.stderr.contains("channels"), bad.stderr)
+    }
+
     func testFitCH82ScnJson() throws {
         let run = try CLI.run(["fit", CLI.sharedData("scn/CH82.scn"), "--scheme", "Data/schemes/ch82-hjcfit.yaml",
                                "--conc", "100e-9", "--resolution", "100e-6", "--tcrit", "4e-3", "--json",
