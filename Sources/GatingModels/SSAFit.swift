@@ -7,8 +7,9 @@ import StochasticKinetics
 /// 0.05 → 0.005), the estimate the mean of the last quarter of the iterates; each iteration
 /// simulates about `dwellMultiple` times the observed intervals. Rate SDs come from a
 /// bootstrap: the observed intervals are resampled with replacement and the fit is restarted
-/// from the estimate for `bootstrapIterations`; the spread of those estimates (sampling plus
-/// simulation noise) is the reported uncertainty.
+/// from the estimate for `bootstrapIterations` with the full learning-rate schedule (so a
+/// replicate can move as far as its data ask); the spread of those estimates (sampling plus
+/// simulation noise) is the reported uncertainty. It does not include the gradient's bias.
 public struct SSAFit: Sendable {
     public var iterations = 600
     /// Simulated records per data record and iteration (fixed, so results do not depend on the
@@ -64,7 +65,7 @@ public struct SSAFit: Sendable {
             let t = try SSAObjective.targets(resampled, multiple: dwellMultiple, minimumSimulated: minimumSimulatedDwells,
                                              minimumCount: minimumLevelCount)
             let run = try descend(objective, targets: t, from: main.estimate, iterations: bootstrapIterations,
-                                  rates: (initialLearningRate / 5, finalLearningRate / 2.5), averagedFraction: 0.5,
+                                  rates: (initialLearningRate, finalLearningRate), averagedFraction: 0.5,
                                   seed: SplitMix64.mix(seed &+ UInt64(b + 1) &* 0xD1B5_4A32_D192_ED03), progress: nil)
             replicates.append(run.estimate)
         }

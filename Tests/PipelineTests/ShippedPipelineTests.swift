@@ -11,7 +11,8 @@ final class ShippedPipelineTests: XCTestCase {
 
     func testEveryShippedPipelineIsValid() throws {
         let names = try shipped()
-        XCTAssertEqual(Set(names), ["demo.yaml", "lab-batch.yaml", "synthetic-ch82.yaml", "dimerization.yaml", "oscillator.yaml"])
+        XCTAssertEqual(Set(names), ["demo.yaml", "lab-batch.yaml", "synthetic-ch82.yaml", "dimerization.yaml", "oscillator.yaml",
+                                    "synthetic-2ch-ssa.yaml"])
         for name in names {
             XCTAssertNoThrow(try PipelineSpec.load(path: "Pipelines/\(name)", baseFolder: CLI.packageRoot.path), name)
         }
