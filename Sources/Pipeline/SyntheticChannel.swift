@@ -31,25 +31,10 @@ public enum SyntheticChannel {
     }
 
     /// The scheme as a reaction network: one species per state (its channel count), one
-    /// first-order reaction per non-zero Q entry.
+    /// first-order reaction per non-zero Q entry (GatingModels' `SchemeNetwork`, the network
+    /// the SSA fit route simulates).
     public static func network(_ scheme: GatingScheme, conditions: RecordConditions, channels: Int) throws -> ReactionNetwork {
-        let q = try scheme.qMatrix(conditions)
-        let n = q.stateCount
-        var parameters: [RateParameter] = []
-        var reactions: [Reaction] = []
-        for i in 0..<n {
-            for j in 0..<n where i != j && q.matrix[i, j] > 0 {
-                parameters.append(RateParameter(name: "q_\(i)_\(j)", value: q.matrix[i, j]))
-                reactions.append(Reaction(name: "\(scheme.states[i].name)->\(scheme.states[j].name)",
-                                          reactants: [StoichiometryTerm(species: i, count: 1)],
-                                          products: [StoichiometryTerm(species: j, count: 1)],
-                                          law: .massAction(parameter: parameters.count - 1)))
-            }
-        }
-        var initial = [Int](repeating: 0, count: n)
-        initial[0] = channels
-        return try ReactionNetwork(name: scheme.name, species: scheme.states.map(\.name), initialState: initial,
-                                   parameters: parameters, reactions: reactions)
+        try SchemeNetwork(scheme, conditions: conditions, channels: channels).network
     }
 
     /// One simulated record. `record` selects an independent random stream, so records are
