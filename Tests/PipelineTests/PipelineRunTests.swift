@@ -56,7 +56,10 @@ final class PipelineRunTests: XCTestCase {
     func results(_ folder: URL) throws -> [String: Data] {
         var out: [String: Data] = [:]
         let e = FileManager.default.enumerator(at: folder, includingPropertiesForKeys: nil)!
-        for case let url as URL in e where !url.path.contains("/.cache/") && url.lastPathComponent != "timing.json" {
+        // A kill during an atomic write can leave a hidden `.name.tmp-…` file (never a partial
+        // file under the real name); such leftovers are not results.
+        for case let url as URL in e where !url.path.contains("/.cache/") && url.lastPathComponent != "timing.json"
+            && !(url.lastPathComponent.hasPrefix(".") && url.lastPathComponent.contains(".tmp-")) {
             var isDirectory: ObjCBool = false
             if FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory), !isDirectory.boolValue {
                 out[String(url.path.dropFirst(folder.path.count))] = try Data(contentsOf: url)
