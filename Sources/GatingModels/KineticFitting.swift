@@ -75,9 +75,7 @@ public enum KineticFitting {
     public static func records(_ inputs: [FitInput], settings: FitSettings) throws -> [LikelihoodRecord] {
         try inputs.map { input in
             let seq = input.sequence, cond = input.conditions
-            guard let tRes = settings.resolution ?? seq.resolution, tRes > 0 else {
-                throw GatingModelsError.invalidArgument(name: "resolution", reason: "record '\(seq.provenance.file)' has no resolution imposed; give one")
-            }
+            let tRes = try resolution(of: seq, settings)
             guard seq.openingCount > 0 else { throw GatingModelsError.noOpenings(record: seq.provenance.file) }
             let tCrit = input.tCrit ?? settings.tCrit ?? .infinity
             guard tCrit > 0, !tCrit.isNaN else { throw GatingModelsError.invalidArgument(name: "tcrit", reason: "\(tCrit) s must be > 0") }
@@ -118,11 +116,17 @@ public enum KineticFitting {
     public static func ssaRecords(_ inputs: [FitInput], settings: FitSettings) throws -> [SSARecord] {
         try inputs.map { input in
             let seq = input.sequence
-            guard let tRes = settings.resolution ?? seq.resolution, tRes > 0 else {
-                throw GatingModelsError.invalidArgument(name: "resolution", reason: "record '\(seq.provenance.file)' has no resolution imposed; give one")
-            }
+            let tRes = try resolution(of: seq, settings)
             return try SSARecord(seq, conditions: input.conditions, resolution: tRes, tCrit: input.tCrit ?? settings.tCrit,
                                  channels: settings.channels)
         }
+    }
+
+    /// The resolution to fit a record at: the settings', else the record's own.
+    static func resolution(of sequence: DwellSequence, _ settings: FitSettings) throws -> Double {
+        guard let tRes = settings.resolution ?? sequence.resolution, tRes > 0 else {
+            throw GatingModelsError.invalidArgument(name: "resolution", reason: "record '\(sequence.provenance.file)' has no resolution imposed; give one")
+        }
+        return tRes
     }
 }

@@ -47,10 +47,8 @@ public struct SSAFit: Sendable {
             throw GatingModelsError.invalidArgument(name: "ssa settings", reason: "need ≥ 4 iterations and ≥ 1 trajectory")
         }
         let clock = ContinuousClock(), started = clock.now
-        let objective = try SSAObjective(scheme: scheme, records: records, channels: channels, trajectories: trajectories,
-                                         popenWeight: popenWeight, options: gradientOptions, eventLimit: eventLimit)
-        let targets = try SSAObjective.targets(records.map(\.observed), multiple: dwellMultiple,
-                                               minimumSimulated: minimumSimulatedDwells, minimumCount: minimumLevelCount)
+        let objective = try makeObjective(scheme, records: records, channels: channels)
+        let targets = try self.targets(records.map(\.observed))
         let main = try descend(objective, targets: targets, from: scheme.parameters, iterations: iterations,
                                rates: (initialLearningRate, finalLearningRate), averagedFraction: 0.25,
                                seed: seed, progress: progress)
@@ -62,8 +60,7 @@ public struct SSAFit: Sendable {
             let resampled = records.enumerated().map { r, record in
                 Self.resample(record.observed, seed: SplitMix64.mix(seed ^ (UInt64(b + 1) << 32) ^ UInt64(r)))
             }
-            let t = try SSAObjective.targets(resampled, multiple: dwellMultiple, minimumSimulated: minimumSimulatedDwells,
-                                             minimumCount: minimumLevelCount)
+            let t = try self.targets(resampled)
             let run = try descend(objective, targets: t, from: main.estimate, iterations: bootstrapIterations,
                                   rates: (initialLearningRate, finalLearningRate), averagedFraction: 0.5,
                                   seed: SplitMix64.mix(seed &+ UInt64(b + 1) &* 0xD1B5_4A32_D192_ED03), progress: nil)
@@ -86,15 +83,24 @@ public struct SSAFit: Sendable {
         return result
     }
 
+    func makeObjective(_ scheme: GatingScheme, records: [SSARecord], channels: Int) throws -> SSAObjective {
+        try SSAObjective(scheme: scheme, records: records, channels: channels, trajectories: trajectories,
+                         popenWeight: popenWeight, options: gradientOptions, eventLimit: eventLimit)
+    }
+
+    /// Loss targets from observed (or resampled) intervals under these settings.
+    func targets(_ observed: [ComparedDwells]) throws -> [SSAObjective.Target] {
+        try SSAObjective.targets(observed, multiple: dwellMultiple, minimumSimulated: minimumSimulatedDwells,
+                                 minimumCount: minimumLevelCount)
+    }
+
     /// The loss and its straight-through gradient at free log-rates θ for one seed (horizons:
     /// the record lengths × `dwellMultiple`) — what each iteration of `fit` computes; public
     /// for gradient checks.
     public func lossAndGradient(_ scheme: GatingScheme, records: [SSARecord], channels: Int, theta: [Double],
                                 seed: UInt64) throws -> (loss: Double, gradient: [Double]) {
-        let objective = try SSAObjective(scheme: scheme, records: records, channels: channels, trajectories: trajectories,
-                                         popenWeight: popenWeight, options: gradientOptions, eventLimit: eventLimit)
-        let targets = try SSAObjective.targets(records.map(\.observed), multiple: dwellMultiple,
-                                               minimumSimulated: minimumSimulatedDwells, minimumCount: minimumLevelCount)
+        let objective = try makeObjective(scheme, records: records, channels: channels)
+        let targets = try self.targets(records.map(\.observed))
         let horizons = records.map { max($0.resolved.totalDuration, 1e-3) * dwellMultiple / Double(trajectories) }
         let e = try objective.evaluate(theta: theta, targets: targets, horizons: horizons, seed: seed)
         return (e.loss, e.gradient)

@@ -54,7 +54,7 @@ struct SSAObjective: Sendable {
         engines = try networks.map { try EnsembleSimulator(network: $0.network, options: options) }
 
         // Levels: open-channel count for a patch, conductance class for one channel.
-        observable = Observable(weights: scheme.states.map { channels == 1 ? Double($0.conductanceClass) : ($0.isOpen ? 1 : 0) })
+        observable = SchemeNetwork.levelObservable(scheme, channels: channels)
         openObservable = Observable(weights: scheme.states.map { $0.isOpen ? 1 : 0 })
     }
 
@@ -79,12 +79,7 @@ struct SSAObjective: Sendable {
         let simulator = engines[r].simulator, n = channels, limit = eventLimit
         let paths = try ParallelEnsemble.map(count: trajectories) { i -> Trajectory in
             var draw = RandomStream(seed: seed, stream: (1 << 40) + UInt64(i))
-            var x0 = [Int](repeating: 0, count: occupancy.count)
-            for _ in 0..<n {
-                var u = draw.uniform(), s = 0
-                while s < occupancy.count - 1, u >= occupancy[s] { u -= occupancy[s]; s += 1 }
-                x0[s] += 1
-            }
+            let x0 = SchemeNetwork.equilibriumStart(occupancy: occupancy, channels: n, draw: &draw)
             return try simulator.simulate(coordinates: phi, horizon: .time(horizon, eventLimit: limit), seed: seed, index: i, initialState: x0)
         }
         let network = net.network, obs = observable, tRes = records[r].resolution

@@ -56,6 +56,24 @@ public struct SchemeNetwork: Sendable {
         self.channels = channels
     }
 
+    /// The observable whose levels the data show: the conductance class for one channel, the
+    /// number of open channels for several.
+    public static func levelObservable(_ scheme: GatingScheme, channels: Int) -> Observable {
+        Observable(weights: scheme.states.map { channels == 1 ? Double($0.conductanceClass) : ($0.isOpen ? 1 : 0) })
+    }
+
+    /// A starting state of `channels` channels, each drawn independently from `occupancy`
+    /// (equilibrium occupancies) with one uniform from `draw`.
+    public static func equilibriumStart(occupancy: [Double], channels: Int, draw: inout RandomStream) -> [Int] {
+        var x0 = [Int](repeating: 0, count: occupancy.count)
+        for _ in 0..<channels {
+            var u = draw.uniform(), s = 0
+            while s < occupancy.count - 1, u >= occupancy[s] { u -= occupancy[s]; s += 1 }
+            x0[s] += 1
+        }
+        return x0
+    }
+
     /// Network coordinates φ (log effective rates) for the scheme's free log-rates θ.
     public func coordinates(_ scheme: GatingScheme, theta: [Double]) -> [Double] {
         let k = scheme.parameterMap.rateConstants(theta)

@@ -62,14 +62,9 @@ public enum SchemeSimulation {
         let net = try SchemeNetwork(scheme, conditions: conditions, channels: channels)
         let occupancy = try scheme.qMatrix(conditions).equilibriumOccupancies()
         var draw = RandomStream(seed: seed, stream: 1 << 40)
-        var x0 = [Int](repeating: 0, count: occupancy.count)
-        for _ in 0..<channels {
-            var u = draw.uniform(), s = 0
-            while s < occupancy.count - 1, u >= occupancy[s] { u -= occupancy[s]; s += 1 }
-            x0[s] += 1
-        }
+        let x0 = SchemeNetwork.equilibriumStart(occupancy: occupancy, channels: channels, draw: &draw)
         let path = try DirectMethodSimulator(network: net.network).simulate(horizon: .time(duration), seed: seed, initialState: x0)
-        let observable = Observable(weights: scheme.states.map { channels == 1 ? Double($0.conductanceClass) : ($0.isOpen ? 1 : 0) })
+        let observable = SchemeNetwork.levelObservable(scheme, channels: channels)
         let unit = scheme.states.first(where: \.isOpen)?.amplitude ?? 1
         let raw = TrajectoryStatistics.dwells(path, series: path.observableSeries(observable, network: net.network))
         let dwells = raw.map { Dwell(level: Int($0.level.rounded()), amplitude: $0.level * unit, duration: $0.duration) }

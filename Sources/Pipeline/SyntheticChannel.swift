@@ -45,12 +45,7 @@ public enum SyntheticChannel {
         // Start at equilibrium: each channel's state drawn from p∞.
         let occupancy = try q.equilibriumOccupancies()
         var draw = RandomStream(seed: s.seed, stream: UInt64(2 * record + 1))
-        var x0 = [Int](repeating: 0, count: network.speciesCount)
-        for _ in 0..<s.channels {
-            var u = draw.uniform(), k = 0
-            while k < occupancy.count - 1, u >= occupancy[k] { u -= occupancy[k]; k += 1 }
-            x0[k] += 1
-        }
+        let x0 = SchemeNetwork.equilibriumStart(occupancy: occupancy, channels: s.channels, draw: &draw)
         let trajectory = try DirectMethodSimulator(network: network)
             .simulate(horizon: .time(s.duration), seed: s.seed, index: 2 * record, initialState: x0)
 

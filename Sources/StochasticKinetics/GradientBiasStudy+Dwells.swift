@@ -50,19 +50,24 @@ extension GradientBiasStudy {
                                relativeSpread: variance.reduce(0, +).squareRoot() / exactNorm)
     }
 
+    /// The mean-dwell table's rows: τ at K = 1, K at τ = 0.5 (and no truncation), horizons.
+    public static var meanDwellSettings: [Setting] {
+        var s: [Setting] = []
+        for tau in [0.1, 0.25, 0.5, 1, 2] { s.append(Setting(temperature: tau, truncation: 1, events: 1000)) }
+        for k in [0, 2, 5] { s.append(Setting(temperature: 0.5, truncation: k, events: 1000)) }
+        s.append(Setting(temperature: 0.5, truncation: nil, events: 1000))
+        for events in [100, 10_000] { s.append(Setting(temperature: 0.5, truncation: 1, events: events)) }
+        return s
+    }
+
     /// The mean-shut-time sweep of README.md on the 3-state channel: τ at K = 1, K at τ = 0.5
     /// (about 1000 events per trajectory), and the horizon (10², 10³, 10⁴ events) at K = 1.
     /// `eventRate` converts events to time; about `eventsPerSetting` events per row.
     public static func meanDwellSweep(network: ReactionNetwork, observable: Observable, level: Double,
                                       exactGradient: [Double], eventRate: Double, eventsPerSetting: Int = 2_000_000,
-                                      seed: UInt64 = 1, threads: Int? = nil,
+                                      settings: [Setting] = meanDwellSettings, seed: UInt64 = 1, threads: Int? = nil,
                                       progress: ((GradientBiasRow) -> Void)? = nil) throws -> [GradientBiasRow] {
-        var settings: [Setting] = []
-        for tau in [0.1, 0.25, 0.5, 1, 2] { settings.append(Setting(temperature: tau, truncation: 1, events: 1000)) }
-        for k in [0, 2, 5] { settings.append(Setting(temperature: 0.5, truncation: k, events: 1000)) }
-        settings.append(Setting(temperature: 0.5, truncation: nil, events: 1000))
-        for events in [100, 10_000] { settings.append(Setting(temperature: 0.5, truncation: 1, events: events)) }
-        return try settings.map { setting in
+        try settings.map { setting in
             let row = try measureMeanDwell(network: network, observable: observable, level: level, exactGradient: exactGradient,
                                            horizon: Double(setting.events) / eventRate,
                                            trajectories: max(16, eventsPerSetting / setting.events),
