@@ -32,12 +32,11 @@ final class MissedEventsTests: XCTestCase {
         assertRelative(t.openingInitialVector[1], 0.8460339, 5e-6, "φA[1]")
     }
 
-    /// CHS vectors at t_crit = 4 ms. REFERENCE.md gives [0.173943, 0.826057] for the start
-    /// vector; the CHS 1996 definition φ_b ∝ φ_F ∫_{t_crit}^∞ eG_FA(t) dt gives
-    /// [0.220418, 0.779582] here (the same with ideal φ_F, and almost independent of t_crit),
-    /// so the reference value must come from a different convention — reported, not hidden.
-    /// What is tested: the end vector e_b = H_FA u_A equals a direct quadrature of the
-    /// apparent shut-time density from t_crit to ∞, and the start vector is φ_F H_FA normalised.
+    /// CHS vectors at t_crit = 4 ms, t_res = 100 µs: the end vector e_b = H_FA u_A equals a
+    /// direct quadrature of the apparent shut-time density from t_crit to ∞, and the start
+    /// vector is φ_F H_FA normalised (an independent NumPy/SciPy computation of the HJC roots
+    /// gave the same [0.220418, 0.779582]). REFERENCE.md's [0.173943, 0.826057] is the start
+    /// vector at t_res = 200 µs (DCPROGS's CHS test uses τ = 0.2 ms): see the next test.
     func testCHSVectorsMatchQuadratureOfTheShutTimeDensity() throws {
         let t = try theory()
         let tCrit = 4e-3
@@ -61,6 +60,13 @@ final class MissedEventsTests: XCTestCase {
         let phiH = zip(t.shuttingInitialVector, chs.end).map(*).reduce(0, +)
         XCTAssertTrue(phiH.isFinite && phiH > 0)
         assertRelative(chs.start[0], 0.2204181, 5e-6, "CHS start[0] (this implementation, see above)")
+    }
+
+    func testCHSStartVectorGoldenAt200Microseconds() throws {
+        let t = try MissedEventsTheory(try ch82().qMatrix(ch82Conditions), resolution: 200e-6)
+        let chs = try t.chsVectors(tCrit: 4e-3)
+        assertRelative(chs.start[0], 0.173943, 5e-6, "CHS start[0]")
+        assertRelative(chs.start[1], 0.826057, 5e-6, "CHS start[1]")
     }
 
     /// The exact part (t < 3 t_res) is checked by properties no asymptotic formula gives:
