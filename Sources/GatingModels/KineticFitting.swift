@@ -30,12 +30,15 @@ public struct FitSettings: Sendable, Equatable {
     public var ssaIterations: Int = 400
     /// Bootstrap replicates for the SSA route's rate SDs (0: no SDs).
     public var ssaBootstrap: Int = 8
+    /// How the SSA route estimates its gradient.
+    public var ssaEstimator: SSAGradientEstimator = .likelihoodRatio
 
     public init(resolution: Double? = nil, tCrit: Double? = nil, channels: Int = 1, route: FitRoute = .exact,
-                seed: UInt64 = 1, maxEvaluations: Int = 20_000, ssaIterations: Int = 400, ssaBootstrap: Int = 8) {
+                seed: UInt64 = 1, maxEvaluations: Int = 20_000, ssaIterations: Int = 400, ssaBootstrap: Int = 8,
+                ssaEstimator: SSAGradientEstimator = .likelihoodRatio) {
         self.resolution = resolution; self.tCrit = tCrit; self.channels = channels
         self.route = route; self.seed = seed; self.maxEvaluations = maxEvaluations
-        self.ssaIterations = ssaIterations; self.ssaBootstrap = ssaBootstrap
+        self.ssaIterations = ssaIterations; self.ssaBootstrap = ssaBootstrap; self.ssaEstimator = ssaEstimator
     }
 }
 
@@ -106,6 +109,7 @@ public enum KineticFitting {
             fit.iterations = settings.ssaIterations
             fit.bootstrapReplicates = settings.ssaBootstrap
             fit.seed = settings.seed
+            fit.estimator = settings.ssaEstimator
             let start = results.first?.scheme ?? scheme
             results.append(try fit.fit(start, records: recs, channels: settings.channels, progress: progress))
         }

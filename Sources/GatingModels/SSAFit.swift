@@ -35,6 +35,10 @@ public struct SSAFit: Sendable {
     public var minRate = 1e-6
     public var maxRate = 1e12
     public var seed: UInt64 = 1
+    /// How ∂L/∂θ is estimated.
+    public var estimator: SSAGradientEstimator = .straightThrough
+    /// Likelihood-ratio estimator: earlier intervals whose events count for an interval.
+    public var lookback = 3
 
     public init() {}
 
@@ -85,7 +89,8 @@ public struct SSAFit: Sendable {
 
     func makeObjective(_ scheme: GatingScheme, records: [SSARecord], channels: Int) throws -> SSAObjective {
         try SSAObjective(scheme: scheme, records: records, channels: channels, trajectories: trajectories,
-                         popenWeight: popenWeight, options: gradientOptions, eventLimit: eventLimit)
+                         popenWeight: popenWeight, options: gradientOptions, eventLimit: eventLimit,
+                         estimator: estimator, lookback: lookback)
     }
 
     /// Loss targets from observed (or resampled) intervals under these settings.
@@ -152,12 +157,14 @@ public struct SSAFit: Sendable {
 
     /// The observed intervals resampled with replacement (same count, same open-fraction rule).
     static func resample(_ observed: ComparedDwells, seed: UInt64) -> ComparedDwells {
-        let pool = observed.durations.keys.sorted().flatMap { level in observed.durations[level]!.map { (level, $0) } }
+        // Level −1 marks a shut interval longer than t_crit (counted, no duration).
+        var pool = observed.durations.keys.sorted().flatMap { level in observed.durations[level]!.map { (level, $0) } }
+        pool += [(Int, Double)](repeating: (-1, 0), count: observed.longShutCount)
         var out = ComparedDwells(channels: observed.channels)
         var draw = RandomStream(seed: seed, stream: 0)
         for _ in pool.indices {
             let i = min(pool.count - 1, Int(draw.uniform() * Double(pool.count)))
-            out.add(level: pool[i].0, duration: pool[i].1)
+            if pool[i].0 < 0 { out.longShutCount += 1 } else { out.add(level: pool[i].0, duration: pool[i].1) }
         }
         return out
     }

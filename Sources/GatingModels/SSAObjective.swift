@@ -16,6 +16,8 @@ struct SSAObjective: Sendable {
         var levels: [Int: LogDwellDistance]
         /// Observed open fraction.
         var openFraction: Double
+        /// Observed fraction of shut intervals longer than t_crit (nil: no t_crit, or none).
+        var burstEndFraction: Double?
         /// Kept intervals the simulation should produce per iteration.
         var simulatedDwells: Double
     }
@@ -39,15 +41,20 @@ struct SSAObjective: Sendable {
     let trajectories: Int
     let popenWeight: Double
     let eventLimit: Int
+    let estimator: SSAGradientEstimator
+    /// Earlier intervals whose events count for an interval (likelihood-ratio estimator).
+    let lookback: Int
 
     init(scheme: GatingScheme, records: [SSARecord], channels: Int, trajectories: Int, popenWeight: Double,
-         options: GradientOptions, eventLimit: Int) throws {
+         options: GradientOptions, eventLimit: Int, estimator: SSAGradientEstimator = .straightThrough, lookback: Int = 1) throws {
         self.scheme = scheme
         self.records = records
         self.channels = channels
         self.trajectories = trajectories
         self.popenWeight = popenWeight
         self.eventLimit = eventLimit
+        self.estimator = estimator
+        self.lookback = lookback
         networks = try records.map { try SchemeNetwork(scheme, conditions: $0.conditions, channels: channels) }
         var options = options
         if channels > 1 { options.truncation = 1 }
@@ -64,7 +71,7 @@ struct SSAObjective: Sendable {
         try observed.map { o in
             var levels: [Int: LogDwellDistance] = [:]
             for (level, d) in o.durations where d.count >= minimumCount { levels[level] = try LogDwellDistance(observed: d) }
-            return Target(levels: levels, openFraction: o.openFraction,
+            return Target(levels: levels, openFraction: o.openFraction, burstEndFraction: o.burstEndFraction,
                           simulatedDwells: max(multiple * Double(o.count), Double(minimumSimulated)))
         }
     }
@@ -110,15 +117,39 @@ struct SSAObjective: Sendable {
             }
             kept.append(duration.count)
             var dL = [Double](repeating: 0, count: duration.count)
+            // Likelihood-ratio rewards: each interval's share of the loss's first variation.
+            var reward = [Double](repeating: 0, count: duration.count)
             // Quantile matching per level.
             for (lv, distance) in targets[r].levels.sorted(by: { $0.key < $1.key }) {
                 let members = duration.indices.filter { level[$0] == lv }
                 // None simulated (records too short, or rates far off): a constant penalty; the
                 // horizon grows next iteration.
                 guard !members.isEmpty else { loss += 10; continue }
-                let (l, g) = distance.evaluate(simulated: members.map { duration[$0] })
+                let simulated = members.map { duration[$0] }
+                let (l, g) = distance.evaluate(simulated: simulated)
                 loss += l
                 for (m, i) in members.enumerated() { dL[i] += g[m] }
+                if estimator == .likelihoodRatio {
+                    for (m, psi) in distance.potentials(simulated: simulated).enumerated() { reward[members[m]] += psi }
+                }
+            }
+            if estimator == .likelihoodRatio {
+                let (popenLoss, popenShare) = openFractionTerm(paths: paths, sims: sims, owner: owner, position: position,
+                                                               duration: duration, record: r, target: targets[r])
+                loss += popenLoss
+                var rewards = duration.indices.map { i in
+                    SSALikelihoodRatio.Reward(owner: owner[i], position: position[i], level: level[i],
+                                              value: reward[i] + popenShare[i])
+                }
+                if let observedFraction = targets[r].burstEndFraction {
+                    loss += burstEndTerm(sims: sims, record: r, observed: observedFraction, rewards: &rewards)
+                }
+                let gPhi = try SSALikelihoodRatio.coordinateGradient(paths: paths, sims: sims, rewards: rewards,
+                                                                     network: networks[r].network, phi: phi,
+                                                                     resolution: records[r].resolution, lookback: lookback)
+                let gTheta = networks[r].thetaGradient(scheme, coordinateGradient: gPhi)
+                for j in gradient.indices { gradient[j] += gTheta[j] }
+                continue
             }
             // Back to each trajectory, then through the reverse pass.
             let species = networks[r].network.speciesCount
@@ -169,6 +200,48 @@ struct SSAObjective: Sendable {
             for j in gradient.indices { gradient[j] += gTheta[j] }
         }
         return Evaluation(loss: loss, gradient: gradient, keptCounts: kept)
+    }
+
+    /// The open-fraction term w_P·(P − P_obs)² over the kept intervals, P = Σ o Δt / (N Σ Δt),
+    /// and each kept interval's share of its linearisation: ∂L/∂P · (O_i/N − P·d_i)/Σd.
+    func openFractionTerm(paths: [Trajectory], sims: [SimulatedRecord], owner: [Int], position: [Int], duration: [Double],
+                          record r: Int, target: Target) -> (loss: Double, share: [Double]) {
+        var open = [Double](repeating: 0, count: duration.count)
+        var series: [Int: [Double]] = [:]
+        for i in duration.indices {
+            let sim = sims[owner[i]], k = position[i], path = paths[owner[i]]
+            if series[owner[i]] == nil { series[owner[i]] = path.observableSeries(openObservable, network: networks[r].network) }
+            let o = series[owner[i]]!
+            for n in sim.firstSegment[k]...sim.lastSegment[k] { open[i] += o[n] * (path.segmentEnd(n) - path.segmentStart(n)) }
+        }
+        let total = duration.reduce(0, +)
+        guard total > 0 else { return (0, open.map { _ in 0 }) }
+        let n = Double(channels)
+        let p = open.reduce(0, +) / (n * total)
+        let residual = p - target.openFraction
+        let c = 2 * popenWeight * residual / total
+        return (popenWeight * residual * residual, duration.indices.map { c * (open[$0] / n - p * duration[$0]) })
+    }
+
+    /// The burst-end term w_P·(f − f_obs)², f = fraction of shut intervals longer than t_crit
+    /// (likelihood-ratio estimator only: a count has no pathwise derivative). Adds each shut
+    /// interval's share 2w_P(f − f_obs)(1[long] − f)/n_shut to `rewards` (long ones as level −1,
+    /// so they get their own baseline).
+    func burstEndTerm(sims: [SimulatedRecord], record r: Int, observed: Double,
+                      rewards: inout [SSALikelihoodRatio.Reward]) -> Double {
+        var long: [(Int, Int)] = []
+        for (i, sim) in sims.enumerated() {
+            let range = 0..<sim.resolved.count
+            for k in range where ComparedDwells.isLongShut(sim.resolved.dwells, k, in: range, tCrit: records[r].tCrit) { long.append((i, k)) }
+        }
+        let keptShut = rewards.indices.filter { rewards[$0].level == 0 }
+        let shut = Double(long.count + keptShut.count)
+        guard shut > 0 else { return 0 }
+        let f = Double(long.count) / shut
+        let c = 2 * popenWeight * (f - observed) / shut
+        for i in keptShut { rewards[i].value += c * (0 - f) }
+        for (owner, k) in long { rewards.append(SSALikelihoodRatio.Reward(owner: owner, position: k, level: -1, value: c * (1 - f))) }
+        return popenWeight * (f - observed) * (f - observed)
     }
 
     // MARK: - From resolved durations to the trajectory

@@ -91,6 +91,8 @@ public struct FitStage: Sendable, Equatable, Codable {
     public var iterations: Int = 600
     /// Bootstrap replicates for the SSA route's rate SDs.
     public var bootstrap: Int = 8
+    /// The SSA route's gradient estimator ("likelihood-ratio" or "straight-through").
+    public var gradient: String = "likelihood-ratio"
 }
 
 public struct SyntheticStage: Sendable, Equatable, Codable {

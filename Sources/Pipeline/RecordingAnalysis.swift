@@ -154,7 +154,8 @@ struct RecordingAnalysis: Sendable {
         let resolution = stage.resolution ?? dwells.resolution ?? spec.idealise.resolution
         let settings = GatingModels.FitSettings(resolution: resolution, tCrit: stage.tCrit ?? spec.idealise.tCrit,
                                                 channels: stage.channels, route: FitRoute(rawValue: stage.route) ?? .exact,
-                                                seed: job.seed, ssaIterations: stage.iterations, ssaBootstrap: stage.bootstrap)
+                                                seed: job.seed, ssaIterations: stage.iterations, ssaBootstrap: stage.bootstrap,
+                                                ssaEstimator: SSAGradientEstimator(rawValue: stage.gradient) ?? .likelihoodRatio)
         let progress = self.progress, file = job.file
         let results = try KineticFitting.run(scheme, inputs: [FitInput(dwells, conditions: conditions, tCrit: settings.tCrit)],
                                              settings: settings) { iteration, value in

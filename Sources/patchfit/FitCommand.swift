@@ -51,6 +51,9 @@ struct FitCommand: ParsableCommand {
     @Option(help: "Bootstrap replicates for the SSA route's rate SDs (0: none).")
     var bootstrap: Int = 8
 
+    @Option(help: "SSA route's gradient estimator: likelihood-ratio or straight-through.")
+    var gradient: SSAGradientEstimator = .likelihoodRatio
+
     @Flag(help: "Also print fit.json to standard output.")
     var json = false
 
@@ -59,7 +62,8 @@ struct FitCommand: ParsableCommand {
 
     var settings: FitSettings {
         FitSettings(resolution: resolution, tCrit: tcrit.count == 1 ? tcrit[0] : nil, channels: channels, route: route, seed: seed,
-                    maxEvaluations: maxEvaluations, ssaIterations: iterations, ssaBootstrap: bootstrap)
+                    maxEvaluations: maxEvaluations, ssaIterations: iterations, ssaBootstrap: bootstrap,
+                    ssaEstimator: gradient)
     }
 
     func validate() throws {
@@ -111,3 +115,4 @@ struct FitCommand: ParsableCommand {
 }
 
 extension FitRoute: ExpressibleByArgument {}
+extension SSAGradientEstimator: ExpressibleByArgument {}

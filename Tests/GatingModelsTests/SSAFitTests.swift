@@ -108,14 +108,15 @@ final class SSAFitTests: XCTestCase {
 
     /// Simulates `duration` s of `channels` channels, fits from a start that breaks the rate
     /// ratios (k12 ×1.5, k21 ÷1.5, k23 ÷1.5, k32 ×1.5) and returns relative errors per rate.
-    func fitSynthetic(channels: Int, duration: Double, iterations: Int, bootstrap: Int = 0, seed: UInt64) throws -> Recovery {
+    func fitSynthetic(channels: Int, duration: Double, iterations: Int, bootstrap: Int = 0, seed: UInt64,
+                      estimator: SSAGradientEstimator = .likelihoodRatio) throws -> Recovery {
         let truth = try truth()
         let tRes = 5e-5
         let data = try SchemeSimulation.dwellSequence(truth, conditions: RecordConditions(), channels: channels,
                                                       duration: duration, resolution: tRes, seed: seed)
         let start = try truth.with(rates: ["k12": 1500, "k21": 330, "k23": 1330, "k32": 1200])
         let settings = FitSettings(resolution: tRes, channels: channels, route: .ssa, seed: seed + 100,
-                                   ssaIterations: iterations, ssaBootstrap: bootstrap)
+                                   ssaIterations: iterations, ssaBootstrap: bootstrap, ssaEstimator: estimator)
         let result = try XCTUnwrap(KineticFitting.run(start, inputs: [FitInput(data, conditions: RecordConditions())], settings: settings).first)
         var estimates: [String: Double] = [:], errors: [String: Double] = [:]
         for r in result.rates {
@@ -123,7 +124,7 @@ final class SSAFitTests: XCTestCase {
             errors[r.name] = r.value / truth.transitions[truth.rateIndex(r.name)!].value - 1
         }
         let shown = errors.keys.sorted().map { "\($0) \(String(format: "%+.1f%%", 100 * errors[$0]!))" }.joined(separator: ", ")
-        print("SSA \(channels) channel(s), \(data.count) intervals, \(iterations) iterations, \(String(format: "%.1f", result.wallSeconds)) s: \(shown); R² \(result.r2)")
+        print("SSA \(estimator.rawValue) \(channels) channel(s), \(data.count) intervals, \(iterations) iterations, \(String(format: "%.1f", result.wallSeconds)) s: \(shown); R² \(result.r2)")
         return Recovery(estimates: estimates, errors: errors, result: result)
     }
 
