@@ -2,13 +2,16 @@ import Foundation
 import PatchData
 import StochasticKinetics
 
-/// The loss of the SSA route and its straight-through gradient for one set of targets:
-/// for every record, simulate an ensemble of N-channel records at its conditions, impose the
-/// resolution, keep intervals by the data's rule, and compare
-///   L = Σ_records [ Σ_levels W₂²(log dwell times) + w_P·(P_sim − P_obs)² ].
-/// Gradients flow into the kept resolved durations, from them into the trajectories' event
-/// times (`TrajectoryAdjoint.addDuration`), through the engine's reverse pass to the network
-/// coordinates φ and through the parameter map to θ.
+/// The loss of the SSA route and its gradient for one set of targets: for every record,
+/// simulate an ensemble of N-channel records at its conditions, impose the resolution, keep
+/// intervals by the data's rule, and compare
+///   L = Σ_records [ Σ_levels W₂²(log dwell times) + w_P·(P_sim − P_obs)² (+ w_P·(f_sim − f_obs)²) ]
+/// (f: fraction of shuttings longer than t_crit, likelihood-ratio estimator only).
+/// Likelihood ratio: each kept interval's share of the loss's first variation times the score
+/// of the events that decided it (`SSALikelihoodRatio`). Straight-through: gradients flow into
+/// the kept resolved durations, from them into the trajectories' event times
+/// (`TrajectoryAdjoint.addDuration`), through the engine's reverse pass to the network
+/// coordinates φ. Both reach θ through the parameter map.
 struct SSAObjective: Sendable {
     /// What one record's simulations are compared with.
     struct Target: Sendable {

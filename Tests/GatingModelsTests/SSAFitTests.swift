@@ -128,23 +128,38 @@ final class SSAFitTests: XCTestCase {
         return Recovery(estimates: estimates, errors: errors, result: result)
     }
 
-    /// One channel, 20 s (~17 600 resolved intervals), 400 iterations: every rate within 5 %
-    /// (measured: within 1.5 %; the ensemble noise of the averaged iterates is ~1 %).
+    /// One channel, 20 s (~17 600 resolved intervals), 400 iterations from the ratio-breaking
+    /// start: each rate within 1.5 SD of the exact likelihood's estimate on the same record
+    /// (measured: k12 −4.5 %, k21 −6.9 %, k23 −0.3 %, k32 +0.4 % of truth against the exact
+    /// route's +3.1 ± 5.3, +3.9 ± 9.1, +1.3 ± 2.2, +1.1 ± 1.1 %; with 1200 iterations the SSA
+    /// estimate moves to +3.8, +6.2, +1.7, +0.7 % — the (k12, k21) direction is weakly
+    /// determined by 20 s of data and Adam's walk along it is slow).
     func testOneChannelFitRecoversRates() throws {
         let fit = try fitSynthetic(channels: 1, duration: 20, iterations: 400, seed: 11)
-        for (name, e) in fit.errors { XCTAssertLessThan(abs(e), 0.05, name) }
+        let truth = try truth()
+        let data = try SchemeSimulation.dwellSequence(truth, conditions: RecordConditions(), channels: 1, duration: 20,
+                                                      resolution: 5e-5, seed: 11)
+        let exact = try XCTUnwrap(KineticFitting.run(truth, inputs: [FitInput(data, conditions: RecordConditions())],
+                                                     settings: FitSettings(resolution: 5e-5, route: .exact)).first)
+        for r in exact.rates {
+            let sd = try XCTUnwrap(r.standardDeviation)
+            XCTAssertLessThan(abs(try XCTUnwrap(fit.estimates[r.name]) - r.value), 1.5 * sd, r.name)
+            XCTAssertLessThan(abs(fit.errors[r.name]!), 0.1, r.name)
+        }
         XCTAssertEqual(fit.result.lossCurve.count, 400)
         XCTAssertLessThan(fit.result.lossCurve.suffix(50).reduce(0, +) / 50, fit.result.lossCurve[0] / 10)
         XCTAssertTrue(fit.result.logLikelihood.isFinite)
         for h in fit.result.histograms { XCTAssertGreaterThan(h.r2 ?? 0, 0.95, h.name) }
     }
 
-    /// Two channels in the patch: the SSA route recovers every rate within 20 % (measured:
-    /// k12 +10 %, k21 +7 %, k23 and k32 within 1 %), while treating the record as one channel
-    /// (what a single-channel likelihood has to do) gets the open-state exit rate badly wrong.
+    /// Two channels in the patch: the SSA route recovers k23 and k32 within 10 % and the weakly
+    /// determined (k12, k21) pair within 30 % (measured: −12, −20, −3.0, −1.3 %), while
+    /// treating the record as one channel (what a single-channel likelihood has to do) gets the
+    /// open-state exit rate badly wrong.
     func testTwoChannelFitRecoversRatesWhereTheOneChannelRouteCannot() throws {
         let fit = try fitSynthetic(channels: 2, duration: 20, iterations: 400, seed: 22)
-        for (name, e) in fit.errors { XCTAssertLessThan(abs(e), 0.2, "2 channels: \(name)") }
+        for name in ["k23", "k32"] { XCTAssertLessThan(abs(fit.errors[name]!), 0.1, "2 channels: \(name)") }
+        for name in ["k12", "k21"] { XCTAssertLessThan(abs(fit.errors[name]!), 0.3, "2 channels: \(name)") }
         XCTAssertFalse(fit.result.logLikelihood.isFinite, "no exact likelihood for 2 channels")
         XCTAssertEqual(Set(fit.result.histograms.map(\.kind)), ["open", "shut"])
         for h in fit.result.histograms { XCTAssertEqual(h.idealCurve.count, h.curveTimes.count) }
@@ -162,14 +177,15 @@ final class SSAFitTests: XCTestCase {
         XCTAssertGreaterThan(abs(k32 / 800 - 1), 0.3, "a one-channel model should not fit a two-channel record")
     }
 
-    /// Three channels: the open-state and C2 exit rates are recovered (within 20 %); the
-    /// (k12, k21) pair, which scales together along a weakly determined direction, is only
-    /// required within a factor of 2.5 (measured +59 %, +104 % after 400 iterations).
+    /// Three channels: the open-state and C2 exit rates are recovered (within 10 %); the
+    /// (k12, k21) pair, which scales together along a weakly determined direction, within 35 %
+    /// (measured −13 %, −19 %, −1.4 %, +1.0 % after 400 iterations; the straight-through
+    /// estimator gave +59 %, +104 %, +11 %, +2 %).
     func testThreeChannelFit() throws {
         let fit = try fitSynthetic(channels: 3, duration: 20, iterations: 400, seed: 23)
-        XCTAssertLessThan(abs(fit.errors["k32"]!), 0.2)
-        XCTAssertLessThan(abs(fit.errors["k23"]!), 0.2)
-        for name in ["k12", "k21"] { XCTAssertLessThan(abs(log1p(fit.errors[name]!)), log(2.5), name) }
+        XCTAssertLessThan(abs(fit.errors["k32"]!), 0.1)
+        XCTAssertLessThan(abs(fit.errors["k23"]!), 0.1)
+        for name in ["k12", "k21"] { XCTAssertLessThan(abs(fit.errors[name]!), 0.35, name) }
     }
 
     /// The same seed gives the same fit, bit for bit (ensembles are reduced in index order).
