@@ -12,6 +12,8 @@ public struct FitSummary: Codable, Sendable, Equatable {
     public var logLikelihood: Double?
     public var initialLogLikelihood: Double?
     public var r2: [String: Double?]
+    /// R² a perfect model would reach on each histogram (Poisson counting noise only).
+    public var r2Ceiling: [String: Double?]
     public var iterations: Int
     public var evaluations: Int
     public var converged: Bool
@@ -20,7 +22,7 @@ public struct FitSummary: Codable, Sendable, Equatable {
 
     enum CodingKeys: String, CodingKey {
         case route, scheme, rates, rateSD = "rate_sd", rateRoles = "rate_roles", logLikelihood = "log_likelihood"
-        case initialLogLikelihood = "initial_log_likelihood", r2, iterations, evaluations, converged
+        case initialLogLikelihood = "initial_log_likelihood", r2, r2Ceiling = "r2_ceiling", iterations, evaluations, converged
         case wallSeconds = "wall_seconds", evaluationsPerSecond = "evaluations_per_second"
     }
 
@@ -34,6 +36,7 @@ public struct FitSummary: Codable, Sendable, Equatable {
         logLikelihood = finite(r.logLikelihood)
         initialLogLikelihood = finite(r.initialLogLikelihood)
         r2 = Dictionary(r.histograms.map { ($0.name, finite($0.r2)) }, uniquingKeysWith: { a, _ in a })
+        r2Ceiling = Dictionary(r.histograms.map { ($0.name, finite($0.r2Ceiling)) }, uniquingKeysWith: { a, _ in a })
         iterations = r.iterations
         evaluations = r.evaluations
         converged = r.converged

@@ -40,7 +40,8 @@ extension HistogramComparison {
         let nIdeal = idealAbove > 0 ? n / idealAbove : n
         return HistogramComparison(name: name, kind: kind, count: data.count, binEdges: edges, binRatio: dx,
                                    observedCounts: counts, predictedCounts: predicted,
-                                   r2: rSquared(observed: counts, predicted: predicted), curveTimes: times,
+                                   r2: rSquared(observed: counts, predicted: predicted),
+                                   r2Ceiling: r2Ceiling(observed: counts, predicted: predicted), curveTimes: times,
                                    idealCurve: curve(ideal, total: nIdeal), apparentCurve: curve(sim, total: n))
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import PatchData
+import StochasticKinetics
 
 /// An observed dwell-time histogram (log-spaced bins, square-root counts) beside the model's
 /// prediction, with the ideal and the missed-event-corrected pdf drawn over it
@@ -22,11 +23,16 @@ public struct HistogramComparison: Sendable, Codable, Equatable {
     /// R² between sqrt(observed) and sqrt(predicted) counts; nil with fewer than 3 bins or no
     /// variation in the observed counts.
     public var r2: Double?
+    /// The R² expected if the prediction were exact (mean over histograms of as many dwells drawn
+    /// from it): what a perfect model scores on this many dwells — R² near it means the misfit is
+    /// counting noise, R² well below it a model (or idealisation) shortfall.
+    public var r2Ceiling: Double?
     /// Times (s) at which the pdf curves are tabulated (log-spaced over the bins).
     public var curveTimes: [Double]
     /// sqrt(N' log10(dx) ln10 t f_ideal(t)), N' = N / (ideal fraction of dwells ≥ t_res).
     public var idealCurve: [Double]
-    /// sqrt(N log10(dx) ln10 t f_apparent(t)): the exact HJC density scaled to the histogram.
+    /// sqrt(N log10(dx) ln10 t f_apparent(t)): the exact HJC density scaled to the histogram
+    /// (N divided by the probability of the compared range when it has an upper limit).
     public var apparentCurve: [Double]
 
     /// Bins per decade by the field's rule of thumb: 5, 8, 10, 12 for n ≤ 300, ≤ 1000, ≤ 3000, more.
@@ -35,25 +41,39 @@ public struct HistogramComparison: Sendable, Codable, Equatable {
     }
 
     /// Builds the comparison for `durations` (s, all ≥ t_res) against an apparent density and
-    /// an ideal pdf. Returns nil for an empty list.
+    /// an ideal pdf. With an `upperLimit` (t_crit for shut times of a fit that left the longer
+    /// ones out) only durations up to it are compared, against the densities conditioned on
+    /// t_res ≤ t ≤ limit — R² then measures the fit on what it fitted. Nil for an empty list.
     public static func make(name: String, kind: String, durations: [Double], resolution tRes: Double,
-                            apparentDensity: (Double) -> Double, ideal: ExponentialMixture) -> HistogramComparison? {
-        let data = durations.filter { $0.isFinite && $0 > 0 }
+                            apparentDensity: (Double) -> Double, ideal: ExponentialMixture,
+                            upperLimit: Double? = nil) -> HistogramComparison? {
+        let limit = upperLimit ?? .infinity
+        let data = durations.filter { $0.isFinite && $0 > 0 && $0 <= limit }
         guard !data.isEmpty else { return nil }
         let (edges, dx) = logBinEdges(data, resolution: tRes)
         let counts = binCounts(data, edges: edges)
-        let n = Double(data.count)
-        let predicted = (0..<counts.count).map { k in n * integrate(apparentDensity, edges[k], edges[k + 1]) }
+        // Probability of t_res ≤ t ≤ limit under the apparent density (1 without a limit).
+        var mass = 1.0
+        if limit.isFinite {
+            mass = 0
+            var a = tRes
+            while a < limit { let b = min(a * 1.5, limit); mass += integrate(apparentDensity, a, b); a = b }
+        }
+        let n = Double(data.count) / max(mass, 1e-300)
+        let predicted = (0..<counts.count).map { k in
+            edges[k] < limit ? n * integrate(apparentDensity, edges[k], min(edges[k + 1], limit)) : 0
+        }
         let times = curveTimes(edges)
         let scale = log10(dx) * log(10.0)
-        let idealAbove = ideal.survivor(tRes)
-        let nIdeal = idealAbove > 0 ? n / idealAbove : n
+        let idealWindow = ideal.survivor(tRes) - (limit.isFinite ? ideal.survivor(limit) : 0)
+        let nIdeal = idealWindow > 0 ? Double(data.count) / idealWindow : n
         func curve(_ count: Double, _ f: (Double) -> Double) -> [Double] {
             times.map { t in let v = count * scale * t * f(t); return v.isFinite && v > 0 ? sqrt(v) : 0 }
         }
         return HistogramComparison(name: name, kind: kind, count: data.count, binEdges: edges, binRatio: dx,
                                    observedCounts: counts, predictedCounts: predicted.map { $0.isFinite ? $0 : 0 },
-                                   r2: rSquared(observed: counts, predicted: predicted), curveTimes: times,
+                                   r2: rSquared(observed: counts, predicted: predicted),
+                                   r2Ceiling: r2Ceiling(observed: counts, predicted: predicted), curveTimes: times,
                                    idealCurve: curve(nIdeal, ideal.density), apparentCurve: curve(n, apparentDensity))
     }
 
@@ -92,6 +112,32 @@ public struct HistogramComparison: Sendable, Codable, Equatable {
         let ssTot = obs.reduce(0) { $0 + ($1 - mean) * ($1 - mean) }
         let ssRes = zip(obs, pred).reduce(0) { $0 + ($1.0 - $1.1) * ($1.0 - $1.1) }
         return ssTot > 0 && ssRes.isFinite ? 1 - ssRes / ssTot : nil
+    }
+
+    /// The mean R² of 200 histograms of as many dwells as observed, drawn into the bins with
+    /// the predicted probabilities (multinomial; fixed seed, so the same histogram always gets
+    /// the same ceiling); nil where R² is.
+    static func r2Ceiling(observed counts: [Int], predicted: [Double]) -> Double? {
+        guard rSquared(observed: counts, predicted: predicted) != nil else { return nil }
+        let total = predicted.reduce(0) { $0 + max($1, 0) }
+        guard total > 0 else { return nil }
+        var cumulative: [Double] = []
+        var running = 0.0
+        for p in predicted { running += max(p, 0) / total; cumulative.append(running) }
+        let n = counts.reduce(0, +)
+        var draw = RandomStream(seed: 0x5EED_C01, stream: UInt64(counts.count))
+        var sum = 0.0, used = 0
+        for _ in 0..<200 {
+            var simulated = [Int](repeating: 0, count: counts.count)
+            for _ in 0..<n {
+                let u = draw.uniform() * running
+                var lo = 0, hi = cumulative.count - 1
+                while lo < hi { let mid = (lo + hi) / 2; if cumulative[mid] > u { hi = mid } else { lo = mid + 1 } }
+                simulated[lo] += 1
+            }
+            if let r = rSquared(observed: simulated, predicted: predicted) { sum += r; used += 1 }
+        }
+        return used > 0 ? sum / Double(used) : nil
     }
 
     /// 200 log-spaced times across the bins, where the curves are tabulated.
@@ -139,8 +185,10 @@ extension HistogramComparison {
         var out: [HistogramComparison] = []
         if let h = make(name: "\(label) open", kind: "open", durations: openPeriods, resolution: record.resolution,
                         apparentDensity: theory.apparentOpenDensity, ideal: try q.idealOpenTimePDF()) { out.append(h) }
+        // Shut times beyond t_crit were not fitted (CHS): compare up to t_crit.
         if let h = make(name: "\(label) shut", kind: "shut", durations: shutPeriods, resolution: record.resolution,
-                        apparentDensity: theory.apparentShutDensity, ideal: try q.idealShutTimePDF()) { out.append(h) }
+                        apparentDensity: theory.apparentShutDensity, ideal: try q.idealShutTimePDF(),
+                        upperLimit: record.tCrit.isFinite ? record.tCrit : nil) { out.append(h) }
         let classes = Set(scheme.states.map(\.conductanceClass).filter { $0 > 0 })
         let levels = Set(record.dwells.dwells.filter(\.isOpen).map(\.level))
         if classes.count > 1 && levels.count > 1 {

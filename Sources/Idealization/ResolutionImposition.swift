@@ -10,7 +10,10 @@ import PatchData
 ///   shutting or a resolvable opening to another level); its amplitude is the
 ///   duration-weighted mean of the open intervals it absorbed.
 /// No random choice is ever made. Flags are OR-ed over the merged intervals; an `unusable`
-/// interval is never merged across (it stands as it is and ends the period before it).
+/// interval is never merged across (it stands as it is and ends the period before it), and
+/// the unresolvable intervals right after it join it (like those at the start of a segment,
+/// nothing resolvable tells what they belong to) — so every usable output interval is at
+/// least `resolution` long.
 public enum ResolutionImposition {
     /// - Throws: `IdealizationError.invalidSetting` for a resolution that is not finite and ≥ 0.
     public static func impose(_ sequence: DwellSequence, resolution: Double) throws -> DwellSequence {
@@ -28,7 +31,13 @@ public enum ResolutionImposition {
             while i < range.upperBound {
                 var current = d[i]
                 var j = i + 1
-                if current.flags.contains(.unusable) { out.append(current); i = j; continue }
+                if current.flags.contains(.unusable) {
+                    while j < range.upperBound && d[j].duration < resolution && !d[j].flags.contains(.unusable) {
+                        current.duration += d[j].duration
+                        j += 1
+                    }
+                    out.append(current); i = j; continue
+                }
                 var openCharge = current.isOpen ? current.amplitude * current.duration : 0
                 var openTime = current.isOpen ? current.duration : 0
                 while j < range.upperBound {

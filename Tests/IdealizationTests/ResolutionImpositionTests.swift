@@ -42,6 +42,19 @@ final class ResolutionImpositionTests: XCTestCase {
         XCTAssertEqual(r.segmentStarts, [0, 3])
     }
 
+    /// Unresolvable intervals right after an unusable one join it (found on scn_000225S1.DAT:
+    /// a 20 µs opening after an unusable interval reached the likelihood as an "opening"
+    /// shorter than t_res, whose HJC density is 0); every usable output interval ≥ t_res.
+    func testUnresolvableIntervalsAfterAnUnusableOneJoinIt() throws {
+        var s = seq([(0, 0, 5), (1, 1, 2), (0, 0, 3), (1, 1, 0.5), (0, 0, 0.2), (1, 1, 2), (0, 0, 4)])
+        s.dwells[2].flags = .unusable
+        let r = try ResolutionImposition.impose(s, resolution: 1)
+        XCTAssertEqual(summary(r), ["0:5.00:0.000", "1:2.00:1.000", "0:3.70:0.000", "1:2.00:1.000", "0:4.00:0.000"])
+        XCTAssertTrue(r.dwells[2].flags.contains(.unusable))
+        XCTAssertEqual(r.totalDuration, s.totalDuration, accuracy: 1e-12)
+        XCTAssertTrue(r.dwells.allSatisfy { $0.duration >= 1 || $0.flags.contains(.unusable) })
+    }
+
     func testZeroResolutionChangesNothingAndNegativeThrows() throws {
         let s = seq([(0, 0, 5), (1, 1, 0.5), (0, 0, 3)])
         XCTAssertEqual(try ResolutionImposition.impose(s, resolution: 0).dwells, s.dwells)

@@ -1,0 +1,40 @@
+import Foundation
+import PatchData
+import XCTest
+import GatingModels
+
+/// The real records of REFERENCE.md fitted by the exact route as Benchmarks/gating-real.sh
+/// does. The paper's R² = 0.987 is not reached on every histogram; `r2Ceiling` says how much
+/// of the shortfall is counting noise (measured, R² / ceiling: nAChR open 0.983 / 0.993,
+/// shut 0.978 / 0.986; GlyR 10 µM open 0.958 / 0.992, shut 0.938 / 0.993; 1 mM open 0.983 /
+/// 0.991, shut 0.972 / 0.996). The GlyR 10 µM gap is a model shortfall of the flip scheme.
+final class RealRecordFitTests: XCTestCase {
+    func fit(_ files: [String], scheme: String, concentrations: [Double], tCrit: [Double]) throws -> KineticFitResult {
+        let inputs = try zip(files, zip(concentrations, tCrit)).map { file, ct in
+            FitInput(try ScanFile.read(path: TestPaths.sharedData("scn/\(file)")), conditions: RecordConditions(concentration: ct.0), tCrit: ct.1)
+        }
+        let settings = FitSettings(resolution: 30e-6, maxEvaluations: 6000)
+        return try XCTUnwrap(KineticFitting.run(try GatingScheme(contentsOf: TestPaths.scheme(scheme)), inputs: inputs, settings: settings).first)
+    }
+
+    /// Human muscle nAChR at 30 µM ACh (a record with unusable intervals: the regression this
+    /// guards against was an unresolvable opening after one reaching the likelihood).
+    func testNicotinicReceptor() throws {
+        let r = try fit(["scn_000225S1.DAT"], scheme: "nachr.yaml", concentrations: [30e-6], tCrit: [3.5e-3])
+        XCTAssertTrue(r.logLikelihood.isFinite)
+        XCTAssertTrue(r.converged)
+        for h in r.histograms {
+            XCTAssertGreaterThan(try XCTUnwrap(h.r2), 0.97, h.name)
+            XCTAssertLessThan(try XCTUnwrap(h.r2), try XCTUnwrap(h.r2Ceiling) + 0.01, h.name)
+        }
+    }
+
+    /// Rat GlyR α1β at 10 µM and 1 mM glycine, fitted jointly with the flip scheme.
+    func testGlycineReceptorTwoConcentrations() throws {
+        let r = try fit(["glydemo_A-10.scn", "glydemo_D-1000.scn"], scheme: "glyr-flip.yaml",
+                        concentrations: [10e-6, 1e-3], tCrit: [4e-3, 20e-3])
+        XCTAssertTrue(r.logLikelihood.isFinite)
+        XCTAssertEqual(r.histograms.count, 4)
+        for h in r.histograms { XCTAssertGreaterThan(try XCTUnwrap(h.r2), 0.92, h.name) }
+    }
+}
