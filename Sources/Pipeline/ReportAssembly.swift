@@ -116,6 +116,7 @@ enum ReportAssembly {
             })
         return FitOutput(route: result.route, rates: rates, logLikelihood: result.logLikelihood.isFinite ? result.logLikelihood : nil,
                          rSquared: result.histograms.compactMap { h in h.r2.map { LabelledValue(h.name, $0) } },
+                         rSquaredCeiling: result.histograms.compactMap { h in h.r2Ceiling.map { LabelledValue(h.name, $0) } },
                          iterations: result.iterations, wallSeconds: result.wallSeconds, dwellHistograms: histograms,
                          scheme: diagram, fittedSchemeYAML: scheme.yamlString(), lossCurve: nil,
                          notes: result.converged ? [] : [result.route == "ssa"
@@ -162,6 +163,7 @@ enum ReportAssembly {
             // Wall time lives in timing.json so that reports are byte-identical across runs.
             report.fitQuality = FitQuality(logLikelihood: fit.logLikelihood, rSquared: fit.rSquared, route: fit.route,
                                            iterations: fit.iterations, wallTime: nil)
+            report.fitQuality?.rSquaredCeiling = fit.rSquaredCeiling
             report.lossCurve = fit.lossCurve
             report.truthComparison = fit.rates.compactMap { r in
                 r.truth.map { TruthRow(quantity: r.name, truth: $0, fit: r.value, unit: r.unit, errorPercent: r.errorPercent) }

@@ -54,6 +54,7 @@ struct FitOutput: Codable, Sendable {
     var rates: [RateRow]
     var logLikelihood: Double?
     var rSquared: [LabelledValue]
+    var rSquaredCeiling: [LabelledValue] = []
     var iterations: Int
     var wallSeconds: Double
     var dwellHistograms: [DwellHistogram]

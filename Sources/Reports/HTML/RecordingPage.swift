@@ -102,7 +102,13 @@ public enum RecordingPage {
         guard let q = quality else { return absent("No fit-quality figures (no fit in this run).") }
         var rows: [[String]] = [["Route", q.route]]
         rows.append(["Log-likelihood", optional(q.logLikelihood) { NumberText.fixed($0, decimals: 2) }])
-        for r2 in q.rSquared { rows.append(["R², \(r2.label)", NumberText.fixed(r2.value, decimals: 3)]) }
+        for r2 in q.rSquared {
+            var text = NumberText.fixed(r2.value, decimals: 3)
+            if let ceiling = q.rSquaredCeiling.first(where: { $0.label == r2.label }) {
+                text += " (a perfect model: \(NumberText.fixed(ceiling.value, decimals: 3)))"
+            }
+            rows.append(["R², \(r2.label)", text])
+        }
         rows.append(["Iterations", q.iterations.map(String.init) ?? "—"])
         rows.append(["Wall time", optional(q.wallTime) { NumberText.duration($0) }])
         return HTMLText.table(header: ["Measure", "Value"], rows: rows, numeric: [1])

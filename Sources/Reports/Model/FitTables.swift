@@ -37,6 +37,8 @@ public struct FitQuality: Codable, Sendable, Equatable {
     public var logLikelihood: Double?
     /// R² per histogram, labelled like the histograms ("Open times, class 1").
     public var rSquared: [LabelledValue]
+    /// The R² a perfect model would score on each histogram (counting noise only), same labels.
+    public var rSquaredCeiling: [LabelledValue] = []
     /// e.g. "differentiable SSA + exact-likelihood polish".
     public var route: String
     public var iterations: Int?
