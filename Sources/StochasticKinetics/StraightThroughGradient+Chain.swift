@@ -1,14 +1,19 @@
 // The reverse pass for one molecule on a first-order network (a single channel).
 
 extension StraightThroughGradient {
-    /// The reverse pass of `reverseLoop` specialised to a `SingleMoleculeChain`: the state before
-    /// event n is the source species of its reaction, a0 is that species' exit rate, and only
-    /// its exits compete. The waiting-time term ā_j = −t̄′·Δt/a0 is the same for every reaction
-    /// j, so its contributions are summed lazily: per species T_s = Σ(term over events leaving
-    /// s) gives θ̄_j += k_j·T_{source j} once at the end, and (∂a/∂x)ᵀ of the term is
-    /// term·(exit rate of each species), formed only where the next (earlier) choice reads it.
-    /// The same algebra as the general loop in another summation order (equal to ~1e-15
-    /// relative, tested); K ∈ {0, 1, none}. Returns false (θ̄ untouched) when it does not apply.
+    /// The reverse pass of `reverseLoop` specialised to a `SingleMoleculeChain`. The state before
+    /// event n is the source species of its reaction, a0 is that species' exit rate, and only its
+    /// exits compete. Three identities of this case make a step small:
+    /// - the waiting-time term ā_j = −t̄′·Δt/a0 is the same for every j, so it is summed per
+    ///   species (T_s) and enters θ̄_j = k_j·T_{source j} once at the end; its (∂a/∂x)ᵀ part is
+    ///   term·(exit rate of each species), formed only where the previous choice reads it;
+    /// - the choice's (∂a/∂x)ᵀā is Σ_j ā_j·k_j = (1/τ)·Σ_j y_j(ȳ_j − ȳ̄)/Σy = 0 (all exits read the
+    ///   same species with ∂a_j/∂x = k_j = a_j), so the carried adjoint is the time term alone;
+    /// - with two competing exits (chosen c, other o; y_c = 1, y_o = w^(1/τ)) the softmax terms are
+    ///   ±(1/τ)·(ȳ_c − ȳ_o)·y_o/(1 + y_o)², ȳ_c − ȳ_o = x̄′(target c) − x̄′(target o); at τ = 0.5
+    ///   with P = a_o·E₀, D = P + E_o·a0: y_o/(1 + y_o)² = (P·D/(D² + P²))², one division.
+    /// The same algebra as the general loop in another order (equal to rounding, tested);
+    /// K ∈ {0, 1, none}. Returns false (θ̄ untouched) when it does not apply.
     func chainReverse(finalState: [Int], noiseKey key0: UInt64, hasBarriers: Bool, times: UnsafeBufferPointer<Double>,
                       reactions: UnsafeBufferPointer<Int32>, tAdj: UnsafeBufferPointer<Double>,
                       xAdj: UnsafeBufferPointer<Double>, k: UnsafePointer<Double>,
@@ -19,39 +24,23 @@ extension StraightThroughGradient {
         let sCount = chain.speciesCount, m = kernel.reactionCount, n = times.count
         let start: Int? = finalState.withUnsafeBufferPointer { SingleMoleculeChain.occupied($0.baseAddress!, count: sCount) }
         guard start != nil, SingleMoleculeChain.ratesAdmissible(k, count: m) else { return false }
-        let tables = ChainRates(chain, rates: k)
-        defer { tables.deallocate() }
-        // Scratch: per species T_s, 1/a0, the carried adjoint (untruncated) and the choice part
-        // of (∂a/∂x)ᵀā; per exit y/a and ȳ.
-        let exits = chain.exitReaction.count
-        let block = UnsafeMutablePointer<Double>.allocate(capacity: 4 * sCount + 2 * exits + 1)
-        defer { block.deallocate() }
-        block.initialize(repeating: 0, count: 4 * sCount + 2 * exits + 1)
-        let timeSum = block, inverseRate = block + sCount, carried = block + 2 * sCount, choiceSum = block + 3 * sCount
-        let yOverA = block + 4 * sCount, dots = yOverA + exits
-        var positiveExits = [Int](repeating: 0, count: sCount)
-        for s in 0..<sCount {
-            inverseRate[s] = tables.exitRate[s] > 0 ? 1 / tables.exitRate[s] : 0
-            for i in chain.exitStart[s]..<chain.exitStart[s + 1] where k[Int(chain.exitReaction[i])] > 0 { positiveExits[s] += 1 }
-        }
-        let carries = options.truncation != 0, untruncated = options.truncation == nil
+        let steps = ChainReverseTables(chain, rates: k)
+        defer { steps.deallocate() }
+        let carries = truncation != 0, untruncated = truncation == nil
         let invTau = 1 / options.temperature, squarePower = options.temperature == 0.5
         let zig = ExponentialZiggurat.shared
-        let rateParameter = kernel.rateParameter, exitRate = tables.exitRate
+        let rateParameter = kernel.rateParameter
+        let exitRate = steps.rates.exitRate, inverseRate = steps.inverseRate, timeSum = steps.timeSum
+        let carried = steps.carried, source = steps.source, target = steps.target, other = steps.other
+        let dots = steps.dots, weights = steps.weights
         chain.exitStart.withUnsafeBufferPointer { exitStart in
         chain.exitReaction.withUnsafeBufferPointer { exitReaction in
-        chain.exitTarget.withUnsafeBufferPointer { exitTarget in
-        chain.reactionSource.withUnsafeBufferPointer { source in
-        positiveExits.withUnsafeBufferPointer { competing in
-            // The adjoint of the state after event n, x̄′_s (K = 1):
-            //   previousTerm·a0(s) + [s = previous source]·previousChoice + xAdj[n·S + s];
-            // untruncated: the sums of those over all later events (carried, choiceSum, timeSum).
-            var previousTerm = 0.0, previousChoice = 0.0, previousSource = -1
-            var timeBar = 0.0, totalTerm = 0.0
+            // x̄′_s, the adjoint of the state after event n: K = 1: previousTerm·a0(s) + xAdj[n·S + s];
+            // untruncated: totalTerm·a0(s) + Σ of xAdj over segments n…N (carried).
+            var previousTerm = 0.0, totalTerm = 0.0, timeBar = 0.0
             if untruncated { for s in 0..<sCount { carried[s] = xAdj[n * sCount + s] } }
             @inline(__always) func stateBar(_ s: Int, _ base: Int) -> Double {
-                if untruncated { return totalTerm * exitRate[s] + choiceSum[s] + carried[s] }
-                return previousTerm * exitRate[s] + (s == previousSource ? previousChoice : 0) + xAdj[base + s]
+                untruncated ? totalTerm * exitRate[s] + carried[s] : previousTerm * exitRate[s] + xAdj[base + s]
             }
             var event = n
             while event >= 1 {
@@ -61,16 +50,35 @@ extension StraightThroughGradient {
                 let dt = times[event - 1] - (event >= 2 ? times[event - 2] : 0)
                 let term = -timeBar * dt * inverseRate[src]
                 timeSum[src] += term
-                var choice = 0.0
-                if carries && competing[src] >= 2 {
-                    // ȳ_j = ν_j·x̄′ = x̄′(target) − x̄′(source); equal ȳ give ℓ̄ = 0 (no noise needed).
+                let o = other[r]
+                if carries && o >= 0 {
+                    // Two competing exits.
+                    let delta = stateBar(target[r], event * sCount) - stateBar(target[o], event * sCount)
+                    if delta != 0 {
+                        let key = Self.eventKey(key0, event)
+                        let e0 = CounterNoise.exponential(key: key, counter: UInt64(m), zig)
+                        let eo = CounterNoise.exponential(key: key, counter: UInt64(o), zig)
+                        let weight: Double
+                        if squarePower {
+                            let p = k[o] * e0, d = p + eo * exitRate[src]
+                            let h = p * d / (d * d + p * p)
+                            weight = h * h
+                        } else {
+                            let y = libmExp(-invTau * log1p(eo * exitRate[src] / (k[o] * e0)))
+                            weight = y / ((1 + y) * (1 + y))
+                        }
+                        let g = invTau * delta * weight
+                        tb[rateParameter[r]] += g
+                        tb[rateParameter[o]] -= g
+                    }
+                } else if carries && o == -2 {
+                    // Three or more: the softmax in full, ā_j·a_j = (1/τ)·y_j(ȳ_j − ȳ̄)/Σy.
                     let base = event * sCount
                     let here = stateBar(src, base)
                     let first = exitStart[src], last = exitStart[src + 1]
                     var differ = false
                     for i in first..<last {
-                        let target = Int(exitTarget[i])
-                        dots[i] = target == src ? 0 : stateBar(target, base) - here
+                        dots[i] = stateBar(target[Int(exitReaction[i])], base) - here
                         differ = differ || dots[i] != dots[first]
                     }
                     if differ {
@@ -80,47 +88,85 @@ extension StraightThroughGradient {
                         var norm = 0.0, mean = 0.0
                         for i in first..<last {
                             let j = Int(exitReaction[i]), aj = k[j]
-                            guard aj > 0 else { continue }
-                            var y: Double, ya: Double
+                            var y = 0.0                         // a_j = 0: not in the softmax
                             if j == r {
-                                y = 1; ya = 1 / aj
-                            } else if squarePower {
-                                let ae = aj * e0
-                                let d = 1 / (ae + CounterNoise.exponential(key: key, counter: UInt64(j), zig) * a0)
-                                let w = ae * d
-                                y = w * w; ya = w * e0 * d
-                            } else {
-                                y = libmExp(-invTau * log1p(CounterNoise.exponential(key: key, counter: UInt64(j), zig) * a0 / (aj * e0)))
-                                ya = y / aj
+                                y = 1
+                            } else if aj > 0 {
+                                let ej = CounterNoise.exponential(key: key, counter: UInt64(j), zig)
+                                if squarePower {
+                                    let ae = aj * e0, w = ae / (ae + ej * a0)
+                                    y = w * w
+                                } else {
+                                    y = libmExp(-invTau * log1p(ej * a0 / (aj * e0)))
+                                }
                             }
+                            weights[i] = y
                             norm += y
                             mean += y * dots[i]
-                            yOverA[i] = ya
                         }
-                        let invNorm = 1 / norm
-                        mean *= invNorm
-                        let scale = invTau * invNorm
-                        for i in first..<last {
-                            let j = Int(exitReaction[i]), aj = k[j]
-                            guard aj > 0 else { continue }
-                            let abar = scale * yOverA[i] * (dots[i] - mean)
-                            tb[rateParameter[j]] += abar * aj
-                            choice += abar * aj
+                        let scale = invTau / norm
+                        mean /= norm
+                        for i in first..<last where weights[i] > 0 {
+                            tb[rateParameter[Int(exitReaction[i])]] += scale * weights[i] * (dots[i] - mean)
                         }
                     }
                 }
                 if untruncated {
                     totalTerm += term
-                    choiceSum[src] += choice
                     for s in 0..<sCount { carried[s] += xAdj[(event - 1) * sCount + s] }
                 } else {
-                    previousTerm = term; previousChoice = choice; previousSource = src
+                    previousTerm = term
                 }
                 event -= 1
             }
-        }}}}}
+        }}
         // The waiting-time term of every event: ā_j·∂a_j/∂log k_j = term·k_j per event leaving j's source.
-        for j in 0..<m { tb[rateParameter[j]] += timeSum[kernel.speciesA[j]] * k[j] }
+        for j in 0..<m { tb[rateParameter[j]] += timeSum[source[j]] * k[j] }
         return true
+    }
+}
+
+/// Per-trajectory tables of the chain reverse pass, in two blocks.
+struct ChainReverseTables {
+    let rates: ChainRates
+    /// 1/a0 per species (0 for an absorbing one); T_s; the carried adjoint (untruncated).
+    let inverseRate: UnsafeMutablePointer<Double>
+    let timeSum: UnsafeMutablePointer<Double>
+    let carried: UnsafeMutablePointer<Double>
+    /// ȳ and y per exit (softmax over three or more exits).
+    let dots: UnsafeMutablePointer<Double>
+    let weights: UnsafeMutablePointer<Double>
+    /// Per reaction: source and target species, and the other competing exit of its source
+    /// (−1: it competes with none; −2: with two or more, or it never fires).
+    let source: UnsafeMutablePointer<Int>
+    let target: UnsafeMutablePointer<Int>
+    let other: UnsafeMutablePointer<Int>
+
+    init(_ chain: SingleMoleculeChain, rates k: UnsafePointer<Double>) {
+        rates = ChainRates(chain, rates: k)
+        let sCount = chain.speciesCount, exits = chain.exitReaction.count, m = chain.reactionSource.count
+        inverseRate = .allocate(capacity: 3 * sCount + 2 * exits + 1)
+        inverseRate.initialize(repeating: 0, count: 3 * sCount + 2 * exits + 1)
+        timeSum = inverseRate + sCount; carried = timeSum + sCount; dots = carried + sCount; weights = dots + exits
+        source = .allocate(capacity: 3 * max(m, 1))
+        target = source + m; other = target + m
+        for s in 0..<sCount {
+            inverseRate[s] = rates.exitRate[s] > 0 ? 1 / rates.exitRate[s] : 0
+            let positive = (chain.exitStart[s]..<chain.exitStart[s + 1]).map { Int(chain.exitReaction[$0]) }.filter { k[$0] > 0 }
+            for i in chain.exitStart[s]..<chain.exitStart[s + 1] {
+                let j = Int(chain.exitReaction[i])
+                source[j] = s
+                target[j] = Int(chain.exitTarget[i])
+                switch positive.count {
+                case 0, 1: other[j] = -1
+                case 2 where k[j] > 0: other[j] = positive[0] == j ? positive[1] : positive[0]
+                default: other[j] = -2
+                }
+            }
+        }
+    }
+
+    func deallocate() {
+        rates.deallocate(); inverseRate.deallocate(); source.deallocate()
     }
 }
