@@ -26,13 +26,37 @@ extension StraightThroughGradient {
         guard start != nil, SingleMoleculeChain.ratesAdmissible(k, count: m) else { return false }
         let steps = ChainReverseTables(chain, rates: k)
         defer { steps.deallocate() }
-        let carries = truncation != 0, untruncated = truncation == nil
-        let invTau = 1 / options.temperature, squarePower = options.temperature == 0.5
+        // One specialised copy per (untruncated?, τ = 0.5?): the loop's branches on them vanish.
+        switch (truncation == nil, options.temperature == 0.5) {
+        case (true, true): chainSteps(ChainFlags<True, True>.self, key0: key0, times: times, reactions: reactions,
+                                      tAdj: tAdj, xAdj: xAdj, k: k, steps: steps)
+        case (true, false): chainSteps(ChainFlags<True, False>.self, key0: key0, times: times, reactions: reactions,
+                                       tAdj: tAdj, xAdj: xAdj, k: k, steps: steps)
+        case (false, true): chainSteps(ChainFlags<False, True>.self, key0: key0, times: times, reactions: reactions,
+                                       tAdj: tAdj, xAdj: xAdj, k: k, steps: steps)
+        case (false, false): chainSteps(ChainFlags<False, False>.self, key0: key0, times: times, reactions: reactions,
+                                        tAdj: tAdj, xAdj: xAdj, k: k, steps: steps)
+        }
+        // Per reaction: the choice terms, and the waiting-time term of every event,
+        // ā_j·∂a_j/∂log k_j = term·k_j per event leaving j's source.
+        let source = steps.source, timeSum = steps.timeSum, choice = steps.choice
+        for j in 0..<m { tb[kernel.rateParameter[j]] += choice[j] + timeSum[source[j]] * k[j] }
+        return true
+    }
+
+    /// The event loop of `chainReverse`; accumulates into `steps.timeSum` and `steps.choice`.
+    private func chainSteps<Flags: ChainReverseMode>(_ flags: Flags.Type, key0: UInt64, times: UnsafeBufferPointer<Double>,
+                                                     reactions: UnsafeBufferPointer<Int32>, tAdj: UnsafeBufferPointer<Double>,
+                                                     xAdj: UnsafeBufferPointer<Double>, k: UnsafePointer<Double>,
+                                                     steps: ChainReverseTables) {
+        guard let chain else { return }
+        let sCount = chain.speciesCount, m = kernel.reactionCount, n = times.count
+        let carries = options.truncation != 0, untruncated = Flags.untruncated
+        let invTau = 1 / options.temperature, squarePower = Flags.squarePower
         let zig = ExponentialZiggurat.shared
-        let rateParameter = kernel.rateParameter
         let exitRate = steps.rates.exitRate, inverseRate = steps.inverseRate, timeSum = steps.timeSum
         let carried = steps.carried, source = steps.source, target = steps.target, other = steps.other
-        let dots = steps.dots, weights = steps.weights
+        let dots = steps.dots, weights = steps.weights, choice = steps.choice
         chain.exitStart.withUnsafeBufferPointer { exitStart in
         chain.exitReaction.withUnsafeBufferPointer { exitReaction in
             // x̄′_s, the adjoint of the state after event n: K = 1: previousTerm·a0(s) + xAdj[n·S + s];
@@ -48,7 +72,7 @@ extension StraightThroughGradient {
                 let src = source[r]
                 timeBar += tAdj[event - 1]
                 let dt = times[event - 1] - (event >= 2 ? times[event - 2] : 0)
-                let term = -timeBar * dt * inverseRate[src]
+                let term = -timeBar * dt * inverseRate[r]
                 timeSum[src] += term
                 let o = other[r]
                 if carries && o >= 0 {
@@ -68,8 +92,8 @@ extension StraightThroughGradient {
                             weight = y / ((1 + y) * (1 + y))
                         }
                         let g = invTau * delta * weight
-                        tb[rateParameter[r]] += g
-                        tb[rateParameter[o]] -= g
+                        choice[r] += g
+                        choice[o] -= g
                     }
                 } else if carries && o == -2 {
                     // Three or more: the softmax in full, ā_j·a_j = (1/τ)·y_j(ȳ_j − ȳ̄)/Σy.
@@ -107,7 +131,7 @@ extension StraightThroughGradient {
                         let scale = invTau / norm
                         mean /= norm
                         for i in first..<last where weights[i] > 0 {
-                            tb[rateParameter[Int(exitReaction[i])]] += scale * weights[i] * (dots[i] - mean)
+                            choice[Int(exitReaction[i])] += scale * weights[i] * (dots[i] - mean)
                         }
                     }
                 }
@@ -120,18 +144,31 @@ extension StraightThroughGradient {
                 event -= 1
             }
         }}
-        // The waiting-time term of every event: ā_j·∂a_j/∂log k_j = term·k_j per event leaving j's source.
-        for j in 0..<m { tb[rateParameter[j]] += timeSum[source[j]] * k[j] }
-        return true
     }
+
 }
 
+/// Compile-time flags of one copy of the chain reverse loop.
+protocol ChainReverseMode {
+    /// No truncation (the state adjoint is carried to the start).
+    static var untruncated: Bool { get }
+    /// τ = 0.5, where the surrogate weights are squares (no exp/log).
+    static var squarePower: Bool { get }
+}
+
+/// `ChainReverseMode` from two type-level Booleans.
+enum ChainFlags<Untruncated: TypeBool, Square: TypeBool>: ChainReverseMode {
+    static var untruncated: Bool { Untruncated.value }
+    static var squarePower: Bool { Square.value }
+}
 /// Per-trajectory tables of the chain reverse pass, in two blocks.
 struct ChainReverseTables {
     let rates: ChainRates
-    /// 1/a0 per species (0 for an absorbing one); T_s; the carried adjoint (untruncated).
+    /// 1/a0 of the source per reaction (0 if it never fires); T_s per species; the carried
+    /// adjoint (untruncated); the choice terms of θ̄ per reaction.
     let inverseRate: UnsafeMutablePointer<Double>
     let timeSum: UnsafeMutablePointer<Double>
+    let choice: UnsafeMutablePointer<Double>
     let carried: UnsafeMutablePointer<Double>
     /// ȳ and y per exit (softmax over three or more exits).
     let dots: UnsafeMutablePointer<Double>
@@ -145,17 +182,18 @@ struct ChainReverseTables {
     init(_ chain: SingleMoleculeChain, rates k: UnsafePointer<Double>) {
         rates = ChainRates(chain, rates: k)
         let sCount = chain.speciesCount, exits = chain.exitReaction.count, m = chain.reactionSource.count
-        inverseRate = .allocate(capacity: 3 * sCount + 2 * exits + 1)
-        inverseRate.initialize(repeating: 0, count: 3 * sCount + 2 * exits + 1)
-        timeSum = inverseRate + sCount; carried = timeSum + sCount; dots = carried + sCount; weights = dots + exits
+        let size = 2 * m + 2 * sCount + 2 * exits + 1
+        inverseRate = .allocate(capacity: size)
+        inverseRate.initialize(repeating: 0, count: size)
+        choice = inverseRate + m; timeSum = choice + m; carried = timeSum + sCount; dots = carried + sCount; weights = dots + exits
         source = .allocate(capacity: 3 * max(m, 1))
         target = source + m; other = target + m
         for s in 0..<sCount {
-            inverseRate[s] = rates.exitRate[s] > 0 ? 1 / rates.exitRate[s] : 0
             let positive = (chain.exitStart[s]..<chain.exitStart[s + 1]).map { Int(chain.exitReaction[$0]) }.filter { k[$0] > 0 }
             for i in chain.exitStart[s]..<chain.exitStart[s + 1] {
                 let j = Int(chain.exitReaction[i])
                 source[j] = s
+                inverseRate[j] = rates.exitRate[s] > 0 ? 1 / rates.exitRate[s] : 0
                 target[j] = Int(chain.exitTarget[i])
                 switch positive.count {
                 case 0, 1: other[j] = -1

@@ -65,6 +65,18 @@ public enum TrajectoryStatistics {
         w.withUnsafeBufferPointer { speciesWeight in
             var seg = first
             while seg <= n {
+                // Segments strictly inside the window (both ends events in (lo, hi)): clipping
+                // and the checks below change nothing there, so they run without them.
+                if single && seg >= 1 && ev[seg - 1] > lo {
+                    while seg < n && ev[seg] < hi {
+                        let d = ev[seg] - ev[seg - 1]
+                        if d > 0 {
+                            st[seg * sCount + s0] += scale * d * w0
+                            tm[seg - 1] += scale * (o[seg - 1] - o[seg])
+                        }
+                        seg += 1
+                    }
+                }
                 let start = max(seg == 0 ? 0 : ev[seg - 1], lo), end = min(seg == n ? trajectory.endTime : ev[seg], hi)
                 if start >= hi { break }
                 if end > start {
