@@ -14,13 +14,14 @@ extension StraightThroughGradient {
     ///   with P = a_o·E₀, D = P + E_o·a0: y_o/(1 + y_o)² = (P·D/(D² + P²))², one division.
     /// The same algebra as the general loop in another order (equal to rounding, tested);
     /// K ∈ {0, 1, none}. Returns false (θ̄ untouched) when it does not apply.
-    func chainReverse(finalState: [Int], noiseKey key0: UInt64, hasBarriers: Bool, times: UnsafeBufferPointer<Double>,
+    func chainReverse(finalState: [Int], noiseKey key0: UInt64, barriers: UnsafeBufferPointer<Bool>, times: UnsafeBufferPointer<Double>,
                       reactions: UnsafeBufferPointer<Int32>, tAdj: UnsafeBufferPointer<Double>,
                       xAdj: UnsafeBufferPointer<Double>, k: UnsafePointer<Double>,
                       thetaBar tb: UnsafeMutableBufferPointer<Double>) -> Bool {
-        // K ≥ 2 keeps several buckets, and barriers cut an untruncated adjoint: the general loop.
+        // K ≥ 2 keeps several buckets: the general loop. Barriers matter only untruncated (K ≤ 1
+        // holds one bucket, which a barrier resets to what it would hold anyway).
         let truncation = options.truncation
-        guard usesChainLoop, let chain, (truncation ?? 0) <= 1, !(truncation == nil && hasBarriers) else { return false }
+        guard usesChainLoop, let chain, (truncation ?? 0) <= 1 else { return false }
         let sCount = chain.speciesCount, m = kernel.reactionCount, n = times.count
         let start: Int? = finalState.withUnsafeBufferPointer { SingleMoleculeChain.occupied($0.baseAddress!, count: sCount) }
         guard start != nil, SingleMoleculeChain.ratesAdmissible(k, count: m) else { return false }
@@ -28,13 +29,13 @@ extension StraightThroughGradient {
         defer { steps.deallocate() }
         // One specialised copy per (untruncated?, τ = 0.5?): the loop's branches on them vanish.
         switch (truncation == nil, options.temperature == 0.5) {
-        case (true, true): chainSteps(ChainFlags<True, True>.self, key0: key0, times: times, reactions: reactions,
+        case (true, true): chainSteps(ChainFlags<True, True>.self, key0: key0, barriers: barriers, times: times, reactions: reactions,
                                       tAdj: tAdj, xAdj: xAdj, k: k, steps: steps)
-        case (true, false): chainSteps(ChainFlags<True, False>.self, key0: key0, times: times, reactions: reactions,
+        case (true, false): chainSteps(ChainFlags<True, False>.self, key0: key0, barriers: barriers, times: times, reactions: reactions,
                                        tAdj: tAdj, xAdj: xAdj, k: k, steps: steps)
-        case (false, true): chainSteps(ChainFlags<False, True>.self, key0: key0, times: times, reactions: reactions,
+        case (false, true): chainSteps(ChainFlags<False, True>.self, key0: key0, barriers: barriers, times: times, reactions: reactions,
                                        tAdj: tAdj, xAdj: xAdj, k: k, steps: steps)
-        case (false, false): chainSteps(ChainFlags<False, False>.self, key0: key0, times: times, reactions: reactions,
+        case (false, false): chainSteps(ChainFlags<False, False>.self, key0: key0, barriers: barriers, times: times, reactions: reactions,
                                         tAdj: tAdj, xAdj: xAdj, k: k, steps: steps)
         }
         // Per reaction: the choice terms, and the waiting-time term of every event,
@@ -45,7 +46,8 @@ extension StraightThroughGradient {
     }
 
     /// The event loop of `chainReverse`; accumulates into `steps.timeSum` and `steps.choice`.
-    private func chainSteps<Flags: ChainReverseMode>(_ flags: Flags.Type, key0: UInt64, times: UnsafeBufferPointer<Double>,
+    private func chainSteps<Flags: ChainReverseMode>(_ flags: Flags.Type, key0: UInt64, barriers: UnsafeBufferPointer<Bool>,
+                                                     times: UnsafeBufferPointer<Double>,
                                                      reactions: UnsafeBufferPointer<Int32>, tAdj: UnsafeBufferPointer<Double>,
                                                      xAdj: UnsafeBufferPointer<Double>, k: UnsafePointer<Double>,
                                                      steps: ChainReverseTables) {
@@ -136,8 +138,10 @@ extension StraightThroughGradient {
                     }
                 }
                 if untruncated {
-                    totalTerm += term
-                    for s in 0..<sCount { carried[s] += xAdj[(event - 1) * sCount + s] }
+                    // A barrier restarts the carried adjoint from this event's own terms.
+                    let cut = !barriers.isEmpty && barriers[event - 1]
+                    totalTerm = cut ? term : totalTerm + term
+                    for s in 0..<sCount { carried[s] = (cut ? 0 : carried[s]) + xAdj[(event - 1) * sCount + s] }
                 } else {
                     previousTerm = term
                 }

@@ -34,8 +34,8 @@ extension StraightThroughGradient {
             // Barriers (events where the carried state adjoint stops) apply only when given for
             // every event.
             let barriers = cuts.count == n ? cuts : UnsafeBufferPointer(start: nil, count: 0)
-            // A single molecule: the chain loop (barriers change nothing at K ≤ 1: one bucket).
-            if chainReverse(finalState: trajectory.finalState, noiseKey: trajectory.noiseKey, hasBarriers: !barriers.isEmpty, times: times,
+            // A single molecule: the chain loop.
+            if chainReverse(finalState: trajectory.finalState, noiseKey: trajectory.noiseKey, barriers: barriers, times: times,
                             reactions: reactions, tAdj: tAdj, xAdj: xAdj, k: k, thetaBar: tb) { return }
             // One specialised copy per (first-order laws?, τ = 0.5?): smaller loops, fewer spills.
             let firstOrder = kernel.firstOrder, square = options.temperature == 0.5

@@ -47,20 +47,20 @@ final class SingleMoleculeChainGradientTests: XCTestCase {
         }
     }
 
-    /// K = 1 (the default) and K = 0 over long paths, with and without barriers, both surrogate
-    /// forms (τ = 0.5 squares, τ = 1 exp/log): the general loop's result to rounding.
+    /// K = 1 (the default), K = 0 and none over long paths, with and without barriers, both
+    /// surrogate forms (τ = 0.5 squares, τ = 1 exp/log): the general loop's result to rounding.
     func testChainMatchesTheGeneralLoopAtDefaultTruncation() throws {
         let channel = try loadModel("channel3")
         for (network, observable) in [(channel, Observable.species(2, of: channel)),
                                       (try fiveStateScheme(), Observable(weights: [0, 0, 1, 1.5, 0]))] {
             for tau in [0.5, 1.0] {
-                for truncation in [1, 0] {
+                for truncation in [1, 0, nil] as [Int?] {
                     for barriers in [0, 7] {
                         let g = try gradients(network, observable: observable, horizon: .events(20_000), seed: 5,
                                               options: GradientOptions(temperature: tau, truncation: truncation),
                                               barriersEvery: barriers)
                         assertClose(g.chain, g.general, relative: 1e-11,
-                                    "\(network.reactionCount) reactions, τ \(tau), K \(truncation), barriers \(barriers)")
+                                    "\(network.reactionCount) reactions, τ \(tau), K \(truncation.map(String.init) ?? "none"), barriers \(barriers)")
                     }
                 }
             }
