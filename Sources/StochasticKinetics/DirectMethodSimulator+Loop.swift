@@ -10,6 +10,9 @@ extension DirectMethodSimulator {
                                horizon: SimulationHorizon, recorder: inout R) throws -> Double {
         let m = kernel.reactionCount, sCount = kernel.speciesCount
         let rates = compiled.effectiveRates(values: values)
+        if let end = try runChain(rates: rates, state: &state, stream: &stream, horizon: horizon, recorder: &recorder) {
+            return end
+        }
         // Propensities a (m), the sorting permutation (m), the state x (S).
         let a = UnsafeMutablePointer<Double>.allocate(capacity: max(m, 1))
         let order = UnsafeMutablePointer<Int>.allocate(capacity: max(m, 1))

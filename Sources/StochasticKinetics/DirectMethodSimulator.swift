@@ -45,6 +45,10 @@ public struct DirectMethodSimulator: Sendable {
     public let waitingTimes: WaitingTimeSampler
     let compiled: CompiledNetwork
     let kernel: PropensityKernel
+    /// The single-molecule form of a first-order network (nil otherwise).
+    let chain: SingleMoleculeChain?
+    /// Off only in tests that compare the chain loop with the general one.
+    var usesChainLoop = true
 
     public init(network: ReactionNetwork) {
         self.init(network: network, selection: .automatic)
@@ -59,6 +63,7 @@ public struct DirectMethodSimulator: Sendable {
         self.waitingTimes = waitingTimes
         self.compiled = CompiledNetwork(network)
         self.kernel = PropensityKernel(compiled)
+        self.chain = SingleMoleculeChain(kernel)
     }
 
     /// Whether the loop uses the sorting scan for this network.

@@ -5,10 +5,17 @@
 /// Receives each event of the direct-method loop (before the state changes).
 protocol EventRecorder {
     mutating func record(time: Double, reaction: Int, stateBefore: UnsafeMutablePointer<Int>)
+    /// Whether `record` reads `stateBefore` (loops that keep the state elsewhere skip updating it).
+    static var readsState: Bool { get }
+}
+
+extension EventRecorder {
+    static var readsState: Bool { true }
 }
 
 /// Stores (time, reaction) per event in manually grown buffers: the tape.
 struct EventListRecorder: EventRecorder {
+    static var readsState: Bool { false }
     var times: UnsafeMutablePointer<Double>
     var reactions: UnsafeMutablePointer<Int32>
     var count = 0
@@ -52,6 +59,7 @@ struct EventListRecorder: EventRecorder {
 /// Stores (time, reaction) per event into memory sized for the whole run (an event horizon's
 /// maxEvents), so there is no capacity check in the loop.
 struct FixedTapeRecorder: EventRecorder {
+    static var readsState: Bool { false }
     let times: UnsafeMutablePointer<Double>
     let reactions: UnsafeMutablePointer<Int32>
     var count = 0

@@ -34,6 +34,9 @@ extension StraightThroughGradient {
             // Barriers (events where the carried state adjoint stops) apply only when given for
             // every event.
             let barriers = cuts.count == n ? cuts : UnsafeBufferPointer(start: nil, count: 0)
+            // A single molecule: the chain loop.
+            if chainReverse(finalState: trajectory.finalState, noiseKey: trajectory.noiseKey, barriers: barriers, times: times,
+                            reactions: reactions, tAdj: tAdj, xAdj: xAdj, k: k, thetaBar: tb) { return }
             // One specialised copy per (first-order laws?, τ = 0.5?): smaller loops, fewer spills.
             let firstOrder = kernel.firstOrder, square = options.temperature == 0.5
             switch (firstOrder, square) {

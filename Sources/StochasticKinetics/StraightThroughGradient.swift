@@ -32,6 +32,10 @@ public struct StraightThroughGradient: Sendable {
     public var options: GradientOptions
     let compiled: CompiledNetwork
     let kernel: PropensityKernel
+    /// The single-molecule form of a first-order network (nil otherwise).
+    let chain: SingleMoleculeChain?
+    /// Off only in tests that compare the chain loop with the general one.
+    var usesChainLoop = true
 
     /// - Throws: `invalidArgument` for τ ≤ 0, K < 0 or a non-positive clip norm.
     public init(network: ReactionNetwork, options: GradientOptions = GradientOptions()) throws {
@@ -44,6 +48,7 @@ public struct StraightThroughGradient: Sendable {
         self.options = options
         self.compiled = CompiledNetwork(network)
         self.kernel = PropensityKernel(compiled)
+        self.chain = SingleMoleculeChain(kernel)
     }
 
     // MARK: - Noise

@@ -64,14 +64,19 @@ public struct Trajectory: Sendable {
     /// The values of a linear observable on every segment 0…N (N+1 values), replaying the events.
     public func observableSeries(_ observable: Observable, network: ReactionNetwork) -> [Double] {
         var value = observable.value(of: initialState)
-        var series = [Double](repeating: 0, count: eventCount + 1)
-        series[0] = value
         let jumps = network.reactions.map { observable.change(under: $0) }
-        for n in 0..<eventCount {
-            value += jumps[Int(reactions[n])]
-            series[n + 1] = value
+        // Written once, never zeroed first (this runs once per trajectory and fit iteration).
+        return [Double](unsafeUninitializedCapacity: eventCount + 1) { series, count in
+            jumps.withUnsafeBufferPointer { jump in
+            reactions.withUnsafeBufferPointer { r in
+                series[0] = value
+                for n in 0..<r.count {
+                    value += jump[Int(r[n])]
+                    series[n + 1] = value
+                }
+            }}
+            count = eventCount + 1
         }
-        return series
     }
 
     /// Species counts on every segment as a flat array [(N+1) × S], row n = x_n.

@@ -56,22 +56,42 @@ public enum TrajectoryStatistics {
         // adjoint's references are released first, so the locals are unique).
         var states = adjoint.states, times = adjoint.times
         adjoint.states = []; adjoint.times = []
+        let single = weighted.count == 1, s0 = weighted.first ?? 0, w0 = w.first ?? 0
         states.withUnsafeMutableBufferPointer { st in
         times.withUnsafeMutableBufferPointer { tm in
         trajectory.eventTimes.withUnsafeBufferPointer { ev in
         series.withUnsafeBufferPointer { o in
+        weighted.withUnsafeBufferPointer { species in
+        w.withUnsafeBufferPointer { speciesWeight in
             var seg = first
             while seg <= n {
+                // Segments strictly inside the window (both ends events in (lo, hi)): clipping
+                // and the checks below change nothing there, so they run without them.
+                if single && seg >= 1 && ev[seg - 1] > lo {
+                    while seg < n && ev[seg] < hi {
+                        let d = ev[seg] - ev[seg - 1]
+                        if d > 0 {
+                            st[seg * sCount + s0] += scale * d * w0
+                            tm[seg - 1] += scale * (o[seg - 1] - o[seg])
+                        }
+                        seg += 1
+                    }
+                }
                 let start = max(seg == 0 ? 0 : ev[seg - 1], lo), end = min(seg == n ? trajectory.endTime : ev[seg], hi)
                 if start >= hi { break }
                 if end > start {
                     let base = seg * sCount, ws = scale * (end - start)
-                    for (i, s) in weighted.enumerated() { st[base + s] += ws * w[i] }
+                    // One weighted species (a gating observable's open state) without the inner loop.
+                    if single {
+                        st[base + s0] += ws * w0
+                    } else {
+                        for i in 0..<species.count { st[base + species[i]] += ws * speciesWeight[i] }
+                    }
                     if seg >= 1 && ev[seg - 1] > lo { tm[seg - 1] += scale * (o[seg - 1] - o[seg]) }
                 }
                 seg += 1
             }
-        }}}}
+        }}}}}}
         adjoint.states = states; adjoint.times = times
     }
 

@@ -8,4 +8,9 @@ struct PatchFitCommand: AsyncParsableCommand {
         subcommands: [RunCommand.self, InspectCommand.self, IdealiseCommand.self, FitCommand.self, SynthesizeCommand.self, ConvertCommand.self,
                       SimulateCommand.self, SlurmCommand.self, MergeCommand.self, BenchCommand.self]
     )
+
+    static func main() async {
+        AllocatorTuning.keepFreedMemoryForReuse()
+        await main(nil)
+    }
 }
