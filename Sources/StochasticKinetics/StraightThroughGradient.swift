@@ -34,8 +34,11 @@ public struct StraightThroughGradient: Sendable {
     let kernel: PropensityKernel
     /// The single-molecule form of a first-order network (nil otherwise).
     let chain: SingleMoleculeChain?
-    /// Off only in tests that compare the chain loop with the general one.
-    var usesChainLoop = true
+    /// Whether a single-channel network takes the single-molecule loop (same results; off
+    /// only to compare it with the general loop).
+    public var usesChainLoop = true
+    /// Whether the network has the single-molecule form (one molecule, first-order reactions).
+    public var hasChainLoop: Bool { chain != nil }
 
     /// - Throws: `invalidArgument` for τ ≤ 0, K < 0 or a non-positive clip norm.
     public init(network: ReactionNetwork, options: GradientOptions = GradientOptions()) throws {
