@@ -55,7 +55,8 @@ let package = Package(
         .testTarget(name: "StochasticKineticsTests", dependencies: ["StochasticKinetics"]),
         .testTarget(name: "GatingModelsTests", dependencies: ["GatingModels", "StochasticKinetics", "PatchData"]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "PatchFitTestSupport"]),
-        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "PatchData", "GatingModels", "Reports", "patchfit", "PatchFitTestSupport"]),
+        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "PatchData", "Idealization", "StochasticKinetics", "GatingModels", "Reports",
+                                                        "patchfit", "PatchFitTestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -48,9 +48,11 @@ public struct FitInput: Sendable {
     public var conditions: RecordConditions
     /// t_crit for this record in s (overrides `FitSettings.tCrit`).
     public var tCrit: Double?
+    /// How the SSA route should observe its simulated records (nil: resolution only).
+    public var observation: SSAObservation?
 
-    public init(_ sequence: DwellSequence, conditions: RecordConditions, tCrit: Double? = nil) {
-        self.sequence = sequence; self.conditions = conditions; self.tCrit = tCrit
+    public init(_ sequence: DwellSequence, conditions: RecordConditions, tCrit: Double? = nil, observation: SSAObservation? = nil) {
+        self.sequence = sequence; self.conditions = conditions; self.tCrit = tCrit; self.observation = observation
     }
 }
 
@@ -121,8 +123,10 @@ public enum KineticFitting {
         try inputs.map { input in
             let seq = input.sequence
             let tRes = try resolution(of: seq, settings)
-            return try SSARecord(seq, conditions: input.conditions, resolution: tRes, tCrit: input.tCrit ?? settings.tCrit,
-                                 channels: settings.channels)
+            var record = try SSARecord(seq, conditions: input.conditions, resolution: tRes, tCrit: input.tCrit ?? settings.tCrit,
+                                       channels: settings.channels)
+            record.observation = input.observation
+            return record
         }
     }
 

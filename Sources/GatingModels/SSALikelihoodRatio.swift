@@ -82,9 +82,8 @@ struct SSALikelihoodRatio {
     /// after it; `start[k]`, `lookahead[k]` index them.
     static func checkpoints(_ path: Trajectory, _ sim: SimulatedRecord, resolution: Double) -> (times: [Double], start: [Int], lookahead: [Int]) {
         var times: [Double] = [], start: [Int] = [], lookahead: [Int] = []
-        times.reserveCapacity(2 * sim.firstSegment.count)
-        for first in sim.firstSegment {
-            let s = path.segmentStart(first)
+        times.reserveCapacity(2 * sim.startTimes.count)
+        for s in sim.startTimes {
             start.append(times.count); times.append(s)
             lookahead.append(times.count); times.append(min(s + resolution, path.endTime))
         }

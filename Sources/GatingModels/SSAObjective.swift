@@ -58,6 +58,9 @@ struct SSAObjective: Sendable {
         self.eventLimit = eventLimit
         self.estimator = estimator
         self.lookback = lookback
+        if estimator == .straightThrough, let r = records.first(where: { $0.observation != nil }) {
+            throw GatingModelsError.invalidArgument(name: "gradient", reason: "\(r.name): records seen through rendering and idealisation need the likelihood-ratio gradient")
+        }
         networks = try records.map { try SchemeNetwork(scheme, conditions: $0.conditions, channels: channels) }
         var options = options
         if channels > 1 { options.truncation = 1 }
@@ -93,6 +96,14 @@ struct SSAObjective: Sendable {
             return try simulator.simulate(coordinates: phi, horizon: .time(horizon, eventLimit: limit), seed: seed, index: i, initialState: x0)
         }
         let network = net.network, obs = observable, tRes = records[r].resolution
+        if let observation = records[r].observation {
+            let sims = try ParallelEnsemble.map(count: trajectories) { i -> SimulatedRecord in
+                let levels = paths[i].observableSeries(obs, network: network)
+                let seen = try observation.observe(paths[i], levels, horizon, SplitMix64.mix(seed ^ (UInt64(i) &* 0xA24B_AED4_963E_E407)))
+                return SimulatedRecord(observed: seen, duration: horizon, segmentLevels: levels)
+            }
+            return (paths, sims, phi)
+        }
         let sims = try ParallelEnsemble.map(count: trajectories) { i in
             try SimulatedRecord(paths[i], network: network, observable: obs, resolution: tRes)
         }
@@ -205,17 +216,14 @@ struct SSAObjective: Sendable {
         return Evaluation(loss: loss, gradient: gradient, keptCounts: kept)
     }
 
-    /// The open-fraction term w_P·(P − P_obs)² over the kept intervals, P = Σ o Δt / (N Σ Δt),
-    /// and each kept interval's share of its linearisation: ∂L/∂P · (O_i/N − P·d_i)/Σd.
+    /// The open-fraction term w_P·(P − P_obs)² over the kept intervals, P = Σ O_i / (N Σ d_i)
+    /// with O_i = open weight of interval i's resolved level × d_i (the data's rule), and each
+    /// kept interval's share of its first variation: ∂L/∂P · (O_i/N − P·d_i)/Σd.
     func openFractionTerm(paths: [Trajectory], sims: [SimulatedRecord], owner: [Int], position: [Int], duration: [Double],
                           record r: Int, target: Target) -> (loss: Double, share: [Double]) {
-        var open = [Double](repeating: 0, count: duration.count)
-        var series: [Int: [Double]] = [:]
-        for i in duration.indices {
-            let sim = sims[owner[i]], k = position[i], path = paths[owner[i]]
-            if series[owner[i]] == nil { series[owner[i]] = path.observableSeries(openObservable, network: networks[r].network) }
-            let o = series[owner[i]]!
-            for n in sim.firstSegment[k]...sim.lastSegment[k] { open[i] += o[n] * (path.segmentEnd(n) - path.segmentStart(n)) }
+        // Open time by resolved level, as the data's open fraction is counted.
+        let open = duration.indices.map { i in
+            ComparedDwells.openWeight(level: sims[owner[i]].resolved.dwells[position[i]].level, channels: channels) * duration[i]
         }
         let total = duration.reduce(0, +)
         guard total > 0 else { return (0, open.map { _ in 0 }) }

@@ -16,6 +16,9 @@ public struct SSARecord: Sendable {
     public let resolved: DwellSequence
     /// The compared intervals of the data.
     public let observed: ComparedDwells
+    /// How simulated records are observed (rendered + idealised like the data); nil = the
+    /// resolution is imposed on the simulated levels directly.
+    public var observation: SSAObservation?
 
     /// - Throws: `invalidArgument` for a non-positive resolution or t_crit, `noOpenings` when
     ///   no opening survives the rule (nothing to fit).

@@ -15,6 +15,10 @@ struct SimulatedRecord: Sendable {
     var lastSegment: [Int]
     /// The observable (level) on every trajectory segment.
     var segmentLevels: [Double]
+    /// Start time (s) of each resolved interval.
+    var startTimes: [Double]
+    /// Whether intervals are traced to trajectory segments (not for observed records).
+    var traced: Bool { firstSegment.count == resolved.count }
 
     /// - Throws: `invalidArgument` if the resolved intervals cannot be traced back to the
     ///   simulated ones (which would mean the imposition rule changed under this code).
@@ -27,6 +31,7 @@ struct SimulatedRecord: Sendable {
         resolved = try ResolutionImposition.impose(DwellSequence(dwells: dwells, provenance: provenance), resolution: resolution)
         firstSegment = []
         lastSegment = []
+        startTimes = []
         firstSegment.reserveCapacity(resolved.count)
         lastSegment.reserveCapacity(resolved.count)
         // The imposition drops the unresolvable intervals before the first resolvable one, then
@@ -42,8 +47,21 @@ struct SimulatedRecord: Sendable {
             guard sum == r.duration else { throw Self.lost() }
             firstSegment.append(raw[j].firstSegment)
             lastSegment.append(raw[k - 1].lastSegment)
+            startTimes.append(path.segmentStart(raw[j].firstSegment))
             j = k
         }
+    }
+
+    /// A record seen through an observation (rendered and idealised): resolved intervals with
+    /// start times, no segment tracing. The intervals end at `duration`, so the first starts at
+    /// `duration` − their total.
+    init(observed: DwellSequence, duration: Double, segmentLevels: [Double]) {
+        resolved = observed
+        firstSegment = []
+        lastSegment = []
+        self.segmentLevels = segmentLevels
+        var t = duration - observed.totalDuration
+        startTimes = observed.dwells.map { d in defer { t += d.duration }; return t }
     }
 
     static func lost() -> GatingModelsError {

@@ -157,7 +157,10 @@ struct RecordingAnalysis: Sendable {
                                                 seed: job.seed, ssaIterations: stage.iterations, ssaBootstrap: stage.bootstrap,
                                                 ssaEstimator: SSAGradientEstimator(rawValue: stage.gradient) ?? .likelihoodRatio)
         let progress = self.progress, file = job.file
-        let results = try KineticFitting.run(scheme, inputs: [FitInput(dwells, conditions: conditions, tCrit: settings.tCrit)],
+        // The SSA route sees its simulated records as the data were seen: rendered and idealised.
+        let observation = settings.route == .exact ? nil : RecordingObservation.make(ideal, spec: spec)
+        let results = try KineticFitting.run(scheme, inputs: [FitInput(dwells, conditions: conditions, tCrit: settings.tCrit,
+                                                                       observation: observation)],
                                              settings: settings) { iteration, value in
             // The simplex reports −log-likelihood, the SSA route its loss.
             progress.update(file, settings.route == .exact
