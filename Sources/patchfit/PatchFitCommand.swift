@@ -1,4 +1,5 @@
 import ArgumentParser
+import CLAPACK
 
 @main
 struct PatchFitCommand: AsyncParsableCommand {
@@ -11,6 +12,7 @@ struct PatchFitCommand: AsyncParsableCommand {
 
     static func main() async {
         AllocatorTuning.keepFreedMemoryForReuse()
+        pf_single_threaded_blas()                      // tiny matrices: no BLAS worker threads
         await main(nil)
     }
 }
