@@ -1,5 +1,5 @@
 import ArgumentParser
-import CLAPACK
+import GatingModels
 
 @main
 struct PatchFitCommand: AsyncParsableCommand {
@@ -12,7 +12,7 @@ struct PatchFitCommand: AsyncParsableCommand {
 
     static func main() async {
         AllocatorTuning.keepFreedMemoryForReuse()
-        pf_single_threaded_blas()                      // tiny matrices: no BLAS worker threads
+        useSingleThreadedBLAS()                        // tiny matrices: no BLAS worker threads
         await main(nil)
     }
 }
