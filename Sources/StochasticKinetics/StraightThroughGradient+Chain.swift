@@ -81,7 +81,7 @@ extension StraightThroughGradient {
                     // Two competing exits.
                     let delta = stateBar(target[r], event * sCount) - stateBar(target[o], event * sCount)
                     if delta != 0 {
-                        let noise = EventNoise(noiseKey: key0, event: event, reactionCount: m, pair: true, zig)
+                        var noise = EventNoise(noiseKey: key0, event: event, reactionCount: m, pair: true, zig)
                         let e0 = noise.e0, eo = noise.exit(o, zig)
                         let weight: Double
                         if squarePower {
@@ -108,7 +108,7 @@ extension StraightThroughGradient {
                     }
                     if differ {
                         let a0 = exitRate[src]
-                        let noise = EventNoise(noiseKey: key0, event: event, reactionCount: m, pair: false, zig)
+                        var noise = EventNoise(noiseKey: key0, event: event, reactionCount: m, pair: false, zig)
                         let e0 = noise.e0
                         var norm = 0.0, mean = 0.0
                         for i in first..<last {

@@ -5,7 +5,8 @@
 /// ratios E_j/E₀). With exactly two competing reactions (chosen r, other o) it is one hashed
 /// word: U = E_o/(E₀ + E_o) is Uniform(0, 1) whatever E₀ + E_o (two iid Exp(1)), so E₀ = 1 − U,
 /// E_o = U carry the full law of the ratio at the cost of one hash — no ziggurat, no logarithm.
-/// With three or more each E is its own counter-hash ziggurat Exp(1) (counter j; E₀: counter M).
+/// With three or more, E_c (c = j; E₀: c = M) is a ziggurat Exp(1) of one 32-bit half (c & 1) of
+/// the hashed word c >> 1: one hash per two reactions (the loops ask in ascending j).
 struct EventNoise {
     let key: UInt64
     /// Two competitors: the single draw U ∈ (0, 1), else unused.
@@ -13,6 +14,8 @@ struct EventNoise {
     let pair: Bool
     /// E₀ (two competitors: 1 − U).
     let e0: Double
+    /// The last hashed word and its index (c >> 1).
+    var cachedIndex = UInt64.max, cachedWord: UInt64 = 0
 
     /// The noise of event `event` (1-based) of the trajectory with `noiseKey`; `pair`: exactly
     /// two reactions have a_j > 0 (the chosen one included).
@@ -26,14 +29,25 @@ struct EventNoise {
             e0 = 1 - share
         } else {
             share = 0
-            e0 = CounterNoise.exponential(key: key, counter: UInt64(m), zig)
+            e0 = Self.halfExponential(key: key, counter: UInt64(m), word: CounterNoise.word(key: key, counter: UInt64(m) >> 1), zig)
         }
     }
 
     /// E_j of a non-chosen competing reaction j (on the scale of `e0`).
     @inline(__always)
-    func exit(_ j: Int, _ zig: ExponentialZiggurat) -> Double {
-        pair ? share : CounterNoise.exponential(key: key, counter: UInt64(j), zig)
+    mutating func exit(_ j: Int, _ zig: ExponentialZiggurat) -> Double {
+        if pair { return share }
+        let c = UInt64(j)
+        if c >> 1 != cachedIndex { cachedIndex = c >> 1; cachedWord = CounterNoise.word(key: key, counter: c >> 1) }
+        return Self.halfExponential(key: key, counter: c, word: cachedWord, zig)
+    }
+
+    /// The ziggurat Exp(1) of half c & 1 of `word`; its rare slow path continues with a SplitMix64
+    /// stream seeded by (word, c).
+    @inline(__always)
+    static func halfExponential(key: UInt64, counter c: UInt64, word: UInt64, _ zig: ExponentialZiggurat) -> Double {
+        var more = SplitMix64(seed: SplitMix64.mix(word ^ c))
+        return zig.sample32(UInt32(truncatingIfNeeded: c & 1 == 0 ? word : word >> 32)) { more.next() }
     }
 }
 
@@ -44,7 +58,7 @@ extension StraightThroughGradient {
     /// reactions get −∞. Public so that oracles (dual numbers) can replay the identical noise.
     public static func perturbedLogits(propensities a: [Double], chosen: Int, noiseKey: UInt64, event: Int) -> [Double] {
         let a0 = a.reduce(0, +), zig = ExponentialZiggurat.shared
-        let noise = EventNoise(noiseKey: noiseKey, event: event, reactionCount: a.count,
+        var noise = EventNoise(noiseKey: noiseKey, event: event, reactionCount: a.count,
                                pair: a.filter { $0 > 0 }.count == 2, zig)
         // The loops need only ratios; the logits themselves need the scale S = E₀ + E_o ~ Gamma(2)
         // with two competitors (independent of U; from two further counters).

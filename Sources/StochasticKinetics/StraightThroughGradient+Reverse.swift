@@ -144,7 +144,7 @@ extension StraightThroughGradient {
             // Choice: surrogate y = softmax(z/τ) with the regenerated conditional Gumbel noise.
             // ā_j = ℓ̄_j/a_j = (1/τ)·(y_j/a_j)·(ȳ_j − Σ_k y_k ȳ_k), kept in yBar.
             if live && active >= 2 {
-                let noise = EventNoise(noiseKey: key0, event: event, reactionCount: m, pair: active == 2, zig)
+                var noise = EventNoise(noiseKey: key0, event: event, reactionCount: m, pair: active == 2, zig)
                 let e0 = noise.e0
                 var norm = 0.0, mean = 0.0
                 for j in 0..<m where a[j] > 0 {
