@@ -8,7 +8,14 @@ import Foundation
 /// Q-matrices are tiny: OpenBLAS's own threads only add contention (measured: the CH82 fit
 /// took 5.8 s wall with 4.4 s system time, 2.2 s single-threaded). PatchFit parallelises
 /// over likelihood evaluations instead, so BLAS runs single-threaded, set once per process.
-let blasSingleThreaded: Void = { openblas_set_num_threads(1) }()
+/// The pool OpenBLAS started at load time is shut down too (its idle workers spin in
+/// sched_yield otherwise; see CLAPACK/shim.h) — once, as a later `openblas_set_num_threads`
+/// would start it again.
+let blasSingleThreaded: Void = { pf_single_threaded_blas() }()
+
+/// Makes BLAS single-threaded now rather than at the first matrix operation (the CLI calls it at
+/// start-up, which also ends the worker threads' start-up spinning). Idempotent.
+public func useSingleThreadedBLAS() { _ = blasSingleThreaded }
 
 // MARK: - Products
 

@@ -42,6 +42,16 @@ struct ExponentialZiggurat: @unchecked Sendable {
         return slowPath(layer: i, z: z, more)
     }
 
+    /// Exp(1) from 32 bits (8 for the layer, 24 for u, offset half a step so z > 0): half a hashed
+    /// word per draw for the reverse-pass noise; the slow path as in `sample`.
+    @inlinable @inline(__always)
+    func sample32(_ bits: UInt32, _ more: () -> UInt64) -> Double {
+        let i = Int(truncatingIfNeeded: bits & 0xFF)
+        let z = (Double(bits >> 8) + 0.5) * 0x1.0p-24 * x[i]
+        if z < x[i + 1] { return z }
+        return slowPath(layer: i, z: z, more)
+    }
+
     /// Wedge or tail; on rejection a whole new draw from `more`.
     @usableFromInline
     func slowPath(layer: Int, z: Double, _ more: () -> UInt64) -> Double {

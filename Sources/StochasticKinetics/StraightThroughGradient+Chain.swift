@@ -81,9 +81,8 @@ extension StraightThroughGradient {
                     // Two competing exits.
                     let delta = stateBar(target[r], event * sCount) - stateBar(target[o], event * sCount)
                     if delta != 0 {
-                        let key = Self.eventKey(key0, event)
-                        let e0 = CounterNoise.exponential(key: key, counter: UInt64(m), zig)
-                        let eo = CounterNoise.exponential(key: key, counter: UInt64(o), zig)
+                        var noise = EventNoise(noiseKey: key0, event: event, reactionCount: m, pair: true, zig)
+                        let e0 = noise.e0, eo = noise.exit(o, zig)
                         let weight: Double
                         if squarePower {
                             let p = k[o] * e0, d = p + eo * exitRate[src]
@@ -109,8 +108,8 @@ extension StraightThroughGradient {
                     }
                     if differ {
                         let a0 = exitRate[src]
-                        let key = Self.eventKey(key0, event)
-                        let e0 = CounterNoise.exponential(key: key, counter: UInt64(m), zig)
+                        var noise = EventNoise(noiseKey: key0, event: event, reactionCount: m, pair: false, zig)
+                        let e0 = noise.e0
                         var norm = 0.0, mean = 0.0
                         for i in first..<last {
                             let j = Int(exitReaction[i]), aj = k[j]
@@ -118,7 +117,7 @@ extension StraightThroughGradient {
                             if j == r {
                                 y = 1
                             } else if aj > 0 {
-                                let ej = CounterNoise.exponential(key: key, counter: UInt64(j), zig)
+                                let ej = noise.exit(j, zig)
                                 if squarePower {
                                     let ae = aj * e0, w = ae / (ae + ej * a0)
                                     y = w * w

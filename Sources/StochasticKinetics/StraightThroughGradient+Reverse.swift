@@ -144,8 +144,8 @@ extension StraightThroughGradient {
             // Choice: surrogate y = softmax(z/τ) with the regenerated conditional Gumbel noise.
             // ā_j = ℓ̄_j/a_j = (1/τ)·(y_j/a_j)·(ȳ_j − Σ_k y_k ȳ_k), kept in yBar.
             if live && active >= 2 {
-                let key = Self.eventKey(key0, event)
-                let e0 = CounterNoise.exponential(key: key, counter: UInt64(m), zig)
+                var noise = EventNoise(noiseKey: key0, event: event, reactionCount: m, pair: active == 2, zig)
+                let e0 = noise.e0
                 var norm = 0.0, mean = 0.0
                 for j in 0..<m where a[j] > 0 {
                     var y: Double, ya: Double
@@ -154,12 +154,12 @@ extension StraightThroughGradient {
                     } else if squarePower {
                         // w = 1/(1 + E_j·a0/(a_j·E₀)) = a_j·E₀/(a_j·E₀ + E_j·a0): one division.
                         let ae = a[j] * e0
-                        let d = 1 / (ae + CounterNoise.exponential(key: key, counter: UInt64(j), zig) * a0)
+                        let d = 1 / (ae + noise.exit(j, zig) * a0)
                         let w = ae * d
                         y = w * w; ya = w * e0 * d
                     } else {
                         // (1 + E_j·a0/(a_j·E₀))^(−1/τ) = exp(−(1/τ)·log1p(…)).
-                        y = libmExp(-invTau * log1p(CounterNoise.exponential(key: key, counter: UInt64(j), zig) * a0 / (a[j] * e0)))
+                        y = libmExp(-invTau * log1p(noise.exit(j, zig) * a0 / (a[j] * e0)))
                         ya = y / a[j]
                     }
                     var dot = 0.0

@@ -53,33 +53,4 @@ public struct StraightThroughGradient: Sendable {
         self.kernel = PropensityKernel(compiled)
         self.chain = SingleMoleculeChain(kernel)
     }
-
-    // MARK: - Noise
-
-    /// The perturbed logits z = ℓ + g used by the surrogate at event `event` (1-based) of a
-    /// trajectory with `noiseKey`, given the propensities before the event and the recorded
-    /// choice. Zero-propensity reactions get −∞. Public so that oracles (dual numbers) can
-    /// replay the identical noise.
-    public static func perturbedLogits(propensities a: [Double], chosen: Int, noiseKey: UInt64, event: Int) -> [Double] {
-        let a0 = a.reduce(0, +)
-        let key = eventKey(noiseKey, event)
-        let e0 = CounterNoise.exponential(key: key, counter: UInt64(a.count))
-        let zr = libmLog(a0) - libmLog(e0)
-        return a.indices.map { j in
-            if j == chosen { return zr }
-            return a[j] > 0 ? zr - logGap(a: a[j], a0: a0, e0: e0, key: key, j: j) : -.infinity
-        }
-    }
-
-    @inline(__always)
-    static func eventKey(_ key: UInt64, _ event: Int) -> UInt64 {
-        key &+ UInt64(truncatingIfNeeded: event) &* 0xD1B5_4A32_D192_ED03
-    }
-
-    /// z_r − z_j = log1p(E_j·a0/(a_j·E_0)) ≥ 0 for a non-chosen reaction j with a_j > 0
-    /// (from z_r = log a0 − log E_0 and z_j = −log(E_0/a0 + E_j/a_j)).
-    @inline(__always)
-    static func logGap(a: Double, a0: Double, e0: Double, key: UInt64, j: Int) -> Double {
-        log1p(CounterNoise.exponential(key: key, counter: UInt64(j)) * a0 / (a * e0))
-    }
 }

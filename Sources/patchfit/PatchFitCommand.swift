@@ -1,4 +1,5 @@
 import ArgumentParser
+import GatingModels
 
 @main
 struct PatchFitCommand: AsyncParsableCommand {
@@ -11,6 +12,7 @@ struct PatchFitCommand: AsyncParsableCommand {
 
     static func main() async {
         AllocatorTuning.keepFreedMemoryForReuse()
+        useSingleThreadedBLAS()                        // tiny matrices: no BLAS worker threads
         await main(nil)
     }
 }

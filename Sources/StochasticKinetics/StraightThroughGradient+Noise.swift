@@ -1,0 +1,80 @@
+// The conditional Gumbel noise of the reverse pass, shared by every reverse loop and by the
+// oracles' `perturbedLogits`, so all of them see the same values.
+
+/// The noise of one event up to a common scale of E₀ and the E_j (the softmax sees only the
+/// ratios E_j/E₀). With exactly two competing reactions (chosen r, other o) it is one hashed
+/// word: U = E_o/(E₀ + E_o) is Uniform(0, 1) whatever E₀ + E_o (two iid Exp(1)), so E₀ = 1 − U,
+/// E_o = U carry the full law of the ratio at the cost of one hash — no ziggurat, no logarithm.
+/// With three or more, E_c (c = j; E₀: c = M) is a ziggurat Exp(1) of one 32-bit half (c & 1) of
+/// the hashed word c >> 1: one hash per two reactions (the loops ask in ascending j).
+struct EventNoise {
+    let key: UInt64
+    /// Two competitors: the single draw U ∈ (0, 1), else unused.
+    let share: Double
+    let pair: Bool
+    /// E₀ (two competitors: 1 − U).
+    let e0: Double
+    /// The last hashed word and its index (c >> 1).
+    var cachedIndex = UInt64.max, cachedWord: UInt64 = 0
+
+    /// The noise of event `event` (1-based) of the trajectory with `noiseKey`; `pair`: exactly
+    /// two reactions have a_j > 0 (the chosen one included).
+    @inline(__always)
+    init(noiseKey: UInt64, event: Int, reactionCount m: Int, pair: Bool, _ zig: ExponentialZiggurat) {
+        key = StraightThroughGradient.eventKey(noiseKey, event)
+        self.pair = pair
+        if pair {
+            // 52 bits and a half-step offset: U ∈ [2⁻⁵³, 1 − 2⁻⁵³], never 0 or 1, and 1 − U is exact.
+            share = (Double(CounterNoise.word(key: key, counter: UInt64(m)) >> 12) + 0.5) * 0x1.0p-52
+            e0 = 1 - share
+        } else {
+            share = 0
+            e0 = Self.halfExponential(key: key, counter: UInt64(m), word: CounterNoise.word(key: key, counter: UInt64(m) >> 1), zig)
+        }
+    }
+
+    /// E_j of a non-chosen competing reaction j (on the scale of `e0`).
+    @inline(__always)
+    mutating func exit(_ j: Int, _ zig: ExponentialZiggurat) -> Double {
+        if pair { return share }
+        let c = UInt64(j)
+        if c >> 1 != cachedIndex { cachedIndex = c >> 1; cachedWord = CounterNoise.word(key: key, counter: c >> 1) }
+        return Self.halfExponential(key: key, counter: c, word: cachedWord, zig)
+    }
+
+    /// The ziggurat Exp(1) of half c & 1 of `word`; its rare slow path continues with a SplitMix64
+    /// stream seeded by (word, c).
+    @inline(__always)
+    static func halfExponential(key: UInt64, counter c: UInt64, word: UInt64, _ zig: ExponentialZiggurat) -> Double {
+        var more = SplitMix64(seed: SplitMix64.mix(word ^ c))
+        return zig.sample32(UInt32(truncatingIfNeeded: c & 1 == 0 ? word : word >> 32)) { more.next() }
+    }
+}
+
+extension StraightThroughGradient {
+    /// The perturbed logits z = ℓ + g used by the surrogate at event `event` (1-based) of a
+    /// trajectory with `noiseKey`, given the propensities before the event and the recorded
+    /// choice (z_r = log a0 − log E₀, z_j = −log(E₀/a0 + E_j/a_j), E iid Exp(1)). Zero-propensity
+    /// reactions get −∞. Public so that oracles (dual numbers) can replay the identical noise.
+    public static func perturbedLogits(propensities a: [Double], chosen: Int, noiseKey: UInt64, event: Int) -> [Double] {
+        let a0 = a.reduce(0, +), zig = ExponentialZiggurat.shared
+        var noise = EventNoise(noiseKey: noiseKey, event: event, reactionCount: a.count,
+                               pair: a.filter { $0 > 0 }.count == 2, zig)
+        // The loops need only ratios; the logits themselves need the scale S = E₀ + E_o ~ Gamma(2)
+        // with two competitors (independent of U; from two further counters).
+        let scale = noise.pair ? CounterNoise.exponential(key: noise.key, counter: UInt64(a.count + 1), zig)
+                               + CounterNoise.exponential(key: noise.key, counter: UInt64(a.count + 2), zig) : 1
+        let e0 = noise.e0 * scale
+        let zr = libmLog(a0) - libmLog(e0)
+        return a.indices.map { j in
+            if j == chosen { return zr }
+            // z_r − z_j = log1p(E_j·a0/(a_j·E₀)) ≥ 0.
+            return a[j] > 0 ? zr - log1p(noise.exit(j, zig) * scale * a0 / (a[j] * e0)) : -.infinity
+        }
+    }
+
+    @inline(__always)
+    static func eventKey(_ key: UInt64, _ event: Int) -> UInt64 {
+        key &+ UInt64(truncatingIfNeeded: event) &* 0xD1B5_4A32_D192_ED03
+    }
+}
