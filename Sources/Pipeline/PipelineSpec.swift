@@ -71,6 +71,9 @@ public struct IdealiseStage: Sendable, Equatable, Codable {
     public var resolution: Double?
     /// Critical shut time separating bursts, s.
     public var tCrit: Double?
+    /// Which way openings go: "up", "down" or "auto" (auto takes the most occupied extreme
+    /// level as closed, which is wrong for patches open most of the time).
+    public var openDirection: String = "auto"
 }
 
 public struct FitStage: Sendable, Equatable, Codable {

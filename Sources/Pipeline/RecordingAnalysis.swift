@@ -112,6 +112,7 @@ struct RecordingAnalysis: Sendable {
             settings.baselineCorrection = spec.condition.baseline
             settings.method = spec.idealise.method == "threshold" ? .threshold : .skm
             settings.levelCount = spec.idealise.levels
+            settings.openDirection = spec.idealise.openDirection == "up" ? .up : spec.idealise.openDirection == "down" ? .down : .auto
             settings.resolution = spec.idealise.resolution
             let result = try Idealiser.idealise(r, channel: channel, settings: settings)
             let stats = DwellStatistics(result.dwells, tCrit: spec.idealise.tCrit)

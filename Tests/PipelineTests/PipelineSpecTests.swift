@@ -30,6 +30,7 @@ final class PipelineSpecTests: XCTestCase {
               method: threshold
               levels: 3
               resolution: 50e-6
+              open_direction: down
             """)
         XCTAssertEqual(spec.kind, .recordings)
         XCTAssertEqual(spec.output, "Reports/lab")
@@ -38,6 +39,7 @@ final class PipelineSpecTests: XCTestCase {
         XCTAssertEqual(spec.condition.notch, "auto")
         XCTAssertEqual(spec.idealise.levels, 3)
         XCTAssertEqual(spec.idealise.resolution, 50e-6)
+        XCTAssertEqual(spec.idealise.openDirection, "down")
         XCTAssertEqual(spec.channel, .firstCurrent)
     }
 
@@ -47,6 +49,8 @@ final class PipelineSpecTests: XCTestCase {
         assertError("name: x\ninputs: [a.abf]\ncondition:\n  filter_hz: -3\n", line: 4, key: "condition.filter_hz", contains: "greater than 0")
         assertError("name: x\ninputs: [a.abf]\nidealise:\n  levels: one\n", line: 4, key: "idealise.levels", contains: "whole number")
         assertError("name: x\ninputs: [a.abf]\nfit:\n  scheme: Data/schemes/nope.yaml\n", line: 4, key: "fit.scheme", contains: "file not found")
+        assertError("name: x\ninputs: [a.abf]\nfit:\n  scheme: Data/schemes/cco.yaml\n  gradient: magic\n", line: 5, key: "fit.gradient", contains: "expected one of")
+        assertError("name: x\ninputs: [a.abf]\nidealise:\n  open_direction: sideways\n", line: 4, key: "idealise.open_direction", contains: "expected one of")
         assertError("name: bad name!\ninputs: [a.abf]\n", line: 1, key: "name", contains: "letters, digits")
         assertError("name: x\nkind: synthetic-channel\n", line: 2, key: "kind", contains: "needs a 'synthetic' section")
     }
