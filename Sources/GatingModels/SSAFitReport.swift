@@ -39,8 +39,7 @@ enum SSAFitReport {
                                                           seed: SplitMix64.mix(seed ^ 0x5EED_0F_4157_0000))
             var apparent: [Int: [Double]] = [:], ideal: [Int: [Double]] = [:]
             for sim in sims {
-                let range = 0..<sim.resolved.count
-                for k in range where ComparedDwells.keeps(sim.resolved.dwells, k, in: range, tCrit: record.tCrit) {
+                for k in sim.keptIntervals(tCrit: record.tCrit) {
                     apparent[sim.resolved.dwells[k].level, default: []].append(sim.resolved.dwells[k].duration)
                 }
             }

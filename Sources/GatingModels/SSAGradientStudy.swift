@@ -55,9 +55,7 @@ extension SSAObjective {
         let (paths, sims, phi) = try simulate(record: r, theta: theta, horizon: horizon, seed: seed)
         var members: [(owner: Int, position: Int, duration: Double)] = []
         for (i, sim) in sims.enumerated() {
-            let range = 0..<sim.resolved.count
-            for k in range where sim.resolved.dwells[k].level == level
-                && ComparedDwells.keeps(sim.resolved.dwells, k, in: range, tCrit: records[r].tCrit) {
+            for k in sim.keptIntervals(tCrit: records[r].tCrit) where sim.resolved.dwells[k].level == level {
                 members.append((i, k, sim.resolved.dwells[k].duration))
             }
         }

@@ -121,8 +121,7 @@ struct SSAObjective: Sendable {
             // Kept intervals, pooled in trajectory order.
             var level: [Int] = [], duration: [Double] = [], owner: [Int] = [], position: [Int] = []
             for (i, sim) in sims.enumerated() {
-                let range = 0..<sim.resolved.count
-                for k in range where ComparedDwells.keeps(sim.resolved.dwells, k, in: range, tCrit: records[r].tCrit) {
+                for k in sim.keptIntervals(tCrit: records[r].tCrit) {
                     level.append(sim.resolved.dwells[k].level)
                     duration.append(sim.resolved.dwells[k].duration)
                     owner.append(i)

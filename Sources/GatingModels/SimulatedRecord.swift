@@ -64,6 +64,12 @@ struct SimulatedRecord: Sendable {
         startTimes = observed.dwells.map { d in defer { t += d.duration }; return t }
     }
 
+    /// Indices of the resolved intervals the loss compares (`ComparedDwells.keeps`).
+    func keptIntervals(tCrit: Double?) -> [Int] {
+        let range = 0..<resolved.count
+        return range.filter { ComparedDwells.keeps(resolved.dwells, $0, in: range, tCrit: tCrit) }
+    }
+
     static func lost() -> GatingModelsError {
         .invalidArgument(name: "simulation", reason: "resolved simulated intervals do not match the simulated ones")
     }

@@ -54,38 +54,10 @@ public enum RecordingObservation {
     /// through the Gaussian filter; the noise scaled to `noiseRMS` after filtering.
     public static func render(_ path: Trajectory, levels: [Double], duration: Double, sampleInterval dt: Double, currents: [Double],
                        bandwidth: Double?, noiseRMS: Double, seed: UInt64) throws -> [Float] {
-        let count = Int((duration / dt).rounded(.down))
-        guard count > 0 else { return [] }
-        var signal = [Double](repeating: 0, count: count)
         let top = currents.count - 1
-        for n in 0...path.eventCount {
-            let current = currents[min(max(Int(levels[n].rounded()), 0), top)]
-            let a = path.segmentStart(n), b = min(path.segmentEnd(n), Double(count) * dt)
-            guard b > a else { continue }
-            var i = min(count - 1, Int(a / dt))
-            var t = a
-            while t < b {
-                let edge = min(b, Double(i + 1) * dt)
-                if edge > t { signal[i] += current * (edge - t) / dt }
-                if edge >= b || i + 1 >= count { break }
-                t = edge
-                i += 1
-            }
-        }
+        let segmentCurrents = levels.map { currents[min(max(Int($0.rounded()), 0), top)] }
         var draw = RandomStream(seed: seed, stream: 0)
-        var noise = [Double](repeating: 0, count: count)
-        for i in stride(from: 0, to: count, by: 2) {
-            let r = (-2 * log(draw.uniformPositive())).squareRoot(), phi = 2 * Double.pi * draw.uniform()
-            noise[i] = r * cos(phi)
-            if i + 1 < count { noise[i + 1] = r * sin(phi) }
-        }
-        if let fc = bandwidth {
-            let filter = GaussianFilter(cutoff: fc)
-            signal = try filter.apply(signal, sampleInterval: dt)
-            noise = try filter.apply(noise, sampleInterval: dt)
-        }
-        let rms = (noise.reduce(0) { $0 + $1 * $1 } / Double(count)).squareRoot()
-        let k = rms > 0 ? noiseRMS / rms : 0
-        return (0..<count).map { Float(signal[$0] + k * noise[$0]) }
+        return try SyntheticChannel.sampledCurrent(path, segmentCurrents: segmentCurrents, count: Int((duration / dt).rounded(.down)),
+                                                   sampleInterval: dt, filterHz: bandwidth, noiseRMS: noiseRMS, noise: &draw)
     }
 }

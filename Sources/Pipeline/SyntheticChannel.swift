@@ -49,53 +49,62 @@ public enum SyntheticChannel {
         let trajectory = try DirectMethodSimulator(network: network)
             .simulate(horizon: .time(s.duration), seed: s.seed, index: 2 * record, initialState: x0)
 
-        // Current of each state configuration, integrated over every sample interval.
+        // Current of each state configuration on every segment of the trajectory.
         let dt = 1 / s.sampleRate
         let count = Int((s.duration * s.sampleRate).rounded(.down))
         let amplitude = scheme.states.map(\.amplitude)
-        var signal = [Double](repeating: 0, count: count)
-        var state = x0
-        var current = zip(state, amplitude).reduce(0) { $0 + Double($1.0) * $1.1 }
-        var t = 0.0
-        for n in 0...trajectory.eventCount {
-            let end = min(trajectory.segmentEnd(n), Double(count) * dt)
-            // Walk the sample bins this segment covers; the bin index is carried along rather
-            // than recomputed from a/dt, which rounding can put one bin behind.
-            var a = t
-            var i = min(count - 1, Int(a / dt))
-            while a < end, count > 0 {
-                let b = min(end, Double(i + 1) * dt)
-                if b > a { signal[i] += current * (b - a) / dt }
-                if b >= end || i + 1 >= count { break }
-                a = b
-                i += 1
-            }
-            t = max(t, end)
-            guard n < trajectory.eventCount else { break }
+        var segmentCurrents = [Double](repeating: 0, count: trajectory.eventCount + 1)
+        var current = zip(x0, amplitude).reduce(0) { $0 + Double($1.0) * $1.1 }
+        segmentCurrents[0] = current
+        for n in 0..<trajectory.eventCount {
             let reaction = network.reactions[Int(trajectory.reactions[n])]
-            let from = reaction.reactants[0].species, to = reaction.products[0].species
-            state[from] -= 1
-            state[to] += 1
-            current += amplitude[to] - amplitude[from]
+            current += amplitude[reaction.products[0].species] - amplitude[reaction.reactants[0].species]
+            segmentCurrents[n + 1] = current
         }
-        // White noise, filtered with the signal and scaled to the requested RMS after filtering.
-        var noise = [Double](repeating: 0, count: count)
         var gauss = RandomStream(seed: s.seed, stream: UInt64(1 << 40) + UInt64(record))
-        for i in stride(from: 0, to: count, by: 2) {
-            let r = (-2 * log(gauss.uniformPositive())).squareRoot(), phi = 2 * Double.pi * gauss.uniform()
-            noise[i] = r * cos(phi)
-            if i + 1 < count { noise[i + 1] = r * sin(phi) }
-        }
-        let filter = GaussianFilter(cutoff: s.filterHz)
-        let filteredSignal = try filter.apply(signal, sampleInterval: dt)
-        let filteredNoise = try filter.apply(noise, sampleInterval: dt)
-        let rms = (filteredNoise.reduce(0) { $0 + $1 * $1 } / Double(max(1, count))).squareRoot()
-        let k = rms > 0 ? s.noiseRMS / rms : 0
-        let samples = (0..<count).map { Float(filteredSignal[$0] + k * filteredNoise[$0]) }
+        let samples = try sampledCurrent(trajectory, segmentCurrents: segmentCurrents, count: count, sampleInterval: dt,
+                                         filterHz: s.filterHz, noiseRMS: s.noiseRMS, noise: &gauss)
         let meta = ["scheme": scheme.name, "channels": String(s.channels), "filter_Hz": String(s.filterHz),
                     "noise_rms_pA": String(s.noiseRMS), "seed": String(s.seed), "record": String(record),
                     "concentration_M": String(s.conditions.concentration), "events": String(trajectory.eventCount)]
         return Recording(channels: [RecordingChannel(name: "I_sim", units: "pA", sweeps: [samples])], sampleInterval: dt,
                          provenance: Provenance(file: "", format: .synthetic, formatVersion: PatchFitVersion.current, metadata: meta))
+    }
+
+    /// `count` samples of a trajectory's current (`segmentCurrents[n]` on segment n) averaged
+    /// over each sample interval, plus white noise from `draw`, both through the Gaussian
+    /// filter (when given); the noise scaled so that its RMS after filtering is `noiseRMS`.
+    static func sampledCurrent(_ path: Trajectory, segmentCurrents: [Double], count: Int, sampleInterval dt: Double,
+                               filterHz: Double?, noiseRMS: Double, noise draw: inout RandomStream) throws -> [Float] {
+        guard count > 0 else { return [] }
+        var signal = [Double](repeating: 0, count: count)
+        for n in 0...path.eventCount {
+            let a = path.segmentStart(n), end = min(path.segmentEnd(n), Double(count) * dt)
+            // Walk the sample bins this segment covers; the bin index is carried along rather
+            // than recomputed from t/dt, which rounding can put one bin behind.
+            var t = a
+            var i = min(count - 1, Int(a / dt))
+            while t < end {
+                let b = min(end, Double(i + 1) * dt)
+                if b > t { signal[i] += segmentCurrents[n] * (b - t) / dt }
+                if b >= end || i + 1 >= count { break }
+                t = b
+                i += 1
+            }
+        }
+        var noise = [Double](repeating: 0, count: count)
+        for i in stride(from: 0, to: count, by: 2) {
+            let r = (-2 * log(draw.uniformPositive())).squareRoot(), phi = 2 * Double.pi * draw.uniform()
+            noise[i] = r * cos(phi)
+            if i + 1 < count { noise[i + 1] = r * sin(phi) }
+        }
+        if let fc = filterHz {
+            let filter = GaussianFilter(cutoff: fc)
+            signal = try filter.apply(signal, sampleInterval: dt)
+            noise = try filter.apply(noise, sampleInterval: dt)
+        }
+        let rms = (noise.reduce(0) { $0 + $1 * $1 } / Double(count)).squareRoot()
+        let k = rms > 0 ? noiseRMS / rms : 0
+        return (0..<count).map { Float(signal[$0] + k * noise[$0]) }
     }
 }
