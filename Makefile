@@ -18,6 +18,7 @@ demo: build
 	@echo "Open Reports/demo/index.html (batch) or Reports/demo/cco-1uM/index.html (the recording's report)."
 
 test: deps
+	@[ -d ../shared/data ] || { echo "make test: the tests read the public recordings in ../shared/data, beside this repository; there is none at $$(cd .. && pwd)/shared/data" >&2; exit 1; }
 	@scripts/install-deps.sh --test
 	swift build -c $(CONFIG) --build-tests
 	swift test -c $(CONFIG) --skip-build
