@@ -32,13 +32,17 @@ public struct FitSettings: Sendable, Equatable {
     public var ssaBootstrap: Int = 8
     /// How the SSA route estimates its gradient.
     public var ssaEstimator: SSAGradientEstimator = .likelihoodRatio
+    /// Kept simulated intervals per observed interval in each SSA iteration (more: less
+    /// gradient noise, proportionally more time).
+    public var ssaSimulationMultiple: Double = 3
 
     public init(resolution: Double? = nil, tCrit: Double? = nil, channels: Int = 1, route: FitRoute = .exact,
                 seed: UInt64 = 1, maxEvaluations: Int = 20_000, ssaIterations: Int = 400, ssaBootstrap: Int = 8,
-                ssaEstimator: SSAGradientEstimator = .likelihoodRatio) {
+                ssaEstimator: SSAGradientEstimator = .likelihoodRatio, ssaSimulationMultiple: Double = 3) {
         self.resolution = resolution; self.tCrit = tCrit; self.channels = channels
         self.route = route; self.seed = seed; self.maxEvaluations = maxEvaluations
         self.ssaIterations = ssaIterations; self.ssaBootstrap = ssaBootstrap; self.ssaEstimator = ssaEstimator
+        self.ssaSimulationMultiple = ssaSimulationMultiple
     }
 }
 
@@ -70,6 +74,9 @@ public enum KineticFitting {
         guard s.channels >= 1 else { throw GatingModelsError.invalidArgument(name: "channels", reason: "must be ≥ 1") }
         guard s.ssaIterations >= 4, s.ssaBootstrap >= 0 else {
             throw GatingModelsError.invalidArgument(name: "ssa iterations", reason: "need ≥ 4 iterations and ≥ 0 bootstrap replicates")
+        }
+        guard s.ssaSimulationMultiple.isFinite && s.ssaSimulationMultiple >= 0.5 && s.ssaSimulationMultiple <= 1000 else {
+            throw GatingModelsError.invalidArgument(name: "ssa simulation multiple", reason: "\(s.ssaSimulationMultiple): need 0.5…1000 simulated intervals per observed one")
         }
         if s.route != .ssa && s.channels > 1 {
             throw GatingModelsError.invalidArgument(name: "channels", reason: "the exact likelihood is for one channel; \(s.channels) channels need the SSA route")
@@ -110,6 +117,7 @@ public enum KineticFitting {
             var fit = SSAFit()
             fit.iterations = settings.ssaIterations
             fit.bootstrapReplicates = settings.ssaBootstrap
+            fit.dwellMultiple = settings.ssaSimulationMultiple
             fit.seed = settings.seed
             fit.estimator = settings.ssaEstimator
             let start = results.first?.scheme ?? scheme

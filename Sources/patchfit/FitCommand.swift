@@ -51,6 +51,9 @@ struct FitCommand: ParsableCommand {
     @Option(help: "Bootstrap replicates for the SSA route's rate SDs (0: none).")
     var bootstrap: Int = 8
 
+    @Option(help: "SSA route: simulated intervals per observed interval in each iteration (more: less gradient noise, proportionally more time).")
+    var simulationMultiple: Double = 3
+
     @Option(help: "SSA route's gradient estimator: likelihood-ratio or straight-through.")
     var gradient: SSAGradientEstimator = .likelihoodRatio
 
@@ -63,7 +66,7 @@ struct FitCommand: ParsableCommand {
     var settings: FitSettings {
         FitSettings(resolution: resolution, tCrit: tcrit.count == 1 ? tcrit[0] : nil, channels: channels, route: route, seed: seed,
                     maxEvaluations: maxEvaluations, ssaIterations: iterations, ssaBootstrap: bootstrap,
-                    ssaEstimator: gradient)
+                    ssaEstimator: gradient, ssaSimulationMultiple: simulationMultiple)
     }
 
     func validate() throws {
