@@ -4,8 +4,9 @@ from the HJCFIT starting rates, and the exact-likelihood estimate.
 
 Prints the loss (mean of three seeds, each a large simulation: --simulation-multiple 30) at
 points on the straight line between the two estimates in log-rate space. A rise between the
-ends means the SSA loss has a separate basin there, i.e. the SSA route alone needs a start in
-the right basin (`--route both` gives it the exact estimate).
+ends shows the loss is not convex between them: where the SSA-only descent stopped is a
+stationary point of its own, and the SSA route needs a start on the right side (`--route both`
+starts it from the exact estimate).
 
 Usage: Benchmarks/gating-ssa-landscape.py [patchfit binary]
 """
