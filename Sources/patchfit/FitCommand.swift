@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import GatingModels
 import PatchData
+import Pipeline
 
 struct FitCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -60,6 +61,9 @@ struct FitCommand: ParsableCommand {
     @Flag(help: "Also print fit.json to standard output.")
     var json = false
 
+    @Flag(help: "Never show the progress line, even on a terminal.")
+    var quiet = false
+
     @Option(help: "Output folder (created if missing).")
     var out: String
 
@@ -97,7 +101,13 @@ struct FitCommand: ParsableCommand {
             let t = tcrit.count > 1 ? tcrit[i] : nil
             inputs.append(FitInput(seq, conditions: RecordConditions(concentration: c, voltage: voltage), tCrit: t))
         }
-        let results = try KineticFitting.run(model, inputs: inputs, settings: settings)
+        // A live line on a terminal (iteration and objective); nothing in logs.
+        let progress = ProgressReporter(total: 1, enabled: !quiet && isatty(STDERR_FILENO) != 0)
+        let label = dwells.count == 1 ? dwells[0] : "\(dwells.count) records"
+        let results = try KineticFitting.run(model, inputs: inputs, settings: settings) { iteration, value in
+            progress.update(label, String(format: "iteration %d, objective %.6g", iteration, value))
+        }
+        progress.finished(label, ok: true)
         try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
         for r in results {
             let suffix = results.count > 1 ? "-\(r.route)" : ""
