@@ -135,16 +135,18 @@ public enum Idealiser {
 
     static func assemble(_ fit: LevelFit, conditioned y: [Double], drift: [Double], segments: [Range<Int>],
                          sampleInterval: Double, settings: IdealisationSettings,
-                         lineReport: LineNoiseFilter.Report, provenance: Provenance) throws -> Idealisation {
+                         lineReport: LineNoiseFilter.Report, provenance: Provenance,
+                         everyLevelVisited: Bool = true) throws -> Idealisation {
         let k = fit.model.count
         var occupancy = [Int](repeating: 0, count: k)
         for l in fit.path { occupancy[Int(l)] += 1 }
-        if let empty = occupancy.firstIndex(of: 0) {
+        // An estimated level nobody visits was not supported by the data; a given one may idle.
+        if everyLevelVisited, let empty = occupancy.firstIndex(of: 0) {
             throw IdealizationError.tooManyLevels(requested: k, supported: occupancy.filter { $0 > 0 }.count,
                 reason: "level \(empty) (\(String(format: "%.3g", fit.model.means[empty])) pA) is never visited")
         }
         var warnings: [String] = []
-        for (j, n) in occupancy.enumerated() where n < 10 {
+        for (j, n) in occupancy.enumerated() where n < 10 && everyLevelVisited {
             warnings.append("level \(j) holds only \(n) sample(s); the data may support fewer levels")
         }
         // Class order: rank from the closed level in the direction of opening.

@@ -117,6 +117,7 @@ struct RecordingAnalysis: Sendable {
             let result = try Idealiser.idealise(r, channel: channel, settings: settings)
             let stats = DwellStatistics(result.dwells, tCrit: spec.idealise.tCrit)
             output = IdealiseOutput(dwells: result.dwells, levelCurrents: result.levels, levelSDs: result.levelSDs,
+                                    transitionProbabilities: result.transitionProbabilities,
                                     closedNoiseRMS: result.closedNoiseRMS, popen: stats.popen,
                                     trace: ReportAssembly.traceExcerpt(r.channels[channel], sampleInterval: r.sampleInterval,
                                                                        path: result.samplePath, levels: result.levels),

@@ -18,15 +18,25 @@ public enum RecordingObservation {
               let noise = ideal.closedNoiseRMS, noise.isFinite else { return nil }
         let filters = [spec.condition.filterHz, spec.condition.acquisitionFilterHz].compactMap { $0 }.filter { $0 > 0 }
         let bandwidth: Double? = filters.isEmpty ? nil : 1 / filters.reduce(0) { $0 + 1 / ($1 * $1) }.squareRoot()
+        let k = ideal.levelCurrents.count
+        let converged = ideal.transitionProbabilities.map {
+            LevelModel(means: ideal.levelCurrents, sds: ideal.levelSDs, transitions: $0,
+                       initial: [Double](repeating: 1 / Double(k), count: k))
+        }
         return observation(sampleInterval: dt, levelCurrents: ideal.levelCurrents, noiseRMS: noise, bandwidth: bandwidth,
-                           method: spec.idealise.method == "threshold" ? .threshold : .skm, resolution: spec.idealise.resolution)
+                           method: spec.idealise.method == "threshold" ? .threshold : .skm, resolution: spec.idealise.resolution,
+                           knownModel: converged)
     }
 
     /// The observation for records sampled every `sampleInterval` s with these level currents
     /// (pA, level 0 first), Gaussian `bandwidth` (Hz; nil = none) and closed-level noise RMS
     /// after filtering, idealised by `method` with as many levels and `resolution` imposed.
+    /// With `knownModel` (the data's converged level model, class order) each simulated record is
+    /// decoded with that model held fixed — the data's idealisation at its fixed point, several
+    /// times cheaper than estimating levels afresh; without it, levels are estimated per record.
     public static func observation(sampleInterval dt: Double, levelCurrents currents: [Double], noiseRMS noise: Double,
-                                   bandwidth: Double?, method: IdealisationSettings.Method, resolution: Double?) -> SSAObservation {
+                                   bandwidth: Double?, method: IdealisationSettings.Method, resolution: Double?,
+                                   knownModel: LevelModel? = nil) -> SSAObservation {
         var settings = IdealisationSettings()
         settings.filterCutoff = nil                 // rendered at the conditioned bandwidth already
         settings.acquisitionFilterCutoff = bandwidth
@@ -41,9 +51,14 @@ public enum RecordingObservation {
         let summary = String(format: "simulated records rendered at %.0f kHz", 1e-3 / dt)
             + (bandwidth.map { String(format: ", %.2f kHz Gaussian", $0 / 1000) } ?? "")
             + String(format: ", %.2f pA noise; idealised with %d levels", noise, currents.count)
+            + (knownModel == nil ? "" : " of the data's level model")
         return SSAObservation(summary: summary) { path, levels, duration, seed in
             let samples = try render(path, levels: levels, duration: duration, sampleInterval: dt, currents: currents,
                                      bandwidth: bandwidth, noiseRMS: noise, seed: seed)
+            if let knownModel {
+                return try Idealiser.idealise(samples: samples.map(Double.init), sampleInterval: dt, knownModel: knownModel,
+                                              settings: idealisation).dwells
+            }
             let recording = Recording(channels: [RecordingChannel(name: "I_sim", units: "pA", sweeps: [samples])], sampleInterval: dt,
                                       provenance: Provenance(file: "simulated", format: .synthetic))
             return try Idealiser.idealise(recording, channel: 0, settings: idealisation).dwells

@@ -13,6 +13,9 @@ struct IdealiseOutput: Codable, Sendable {
     var sampleInterval: Double?
     var levelCurrents: [Double]
     var levelSDs: [Double]
+    /// Per-sample transition probabilities of the converged level model (class order); nil for
+    /// idealised files and caches written before they were kept.
+    var transitionProbabilities: [[Double]]?
     var closedNoiseRMS: Double?
     var popen: Double
     var trace: TraceExcerpt?
@@ -20,7 +23,8 @@ struct IdealiseOutput: Codable, Sendable {
     var warnings: [String]
     var settings: [Setting]
 
-    init(dwells d: DwellSequence, levelCurrents: [Double], levelSDs: [Double], closedNoiseRMS: Double?, popen: Double,
+    init(dwells d: DwellSequence, levelCurrents: [Double], levelSDs: [Double], transitionProbabilities: [[Double]]? = nil,
+         closedNoiseRMS: Double?, popen: Double,
          trace: TraceExcerpt?, amplitudeHistogram: AmplitudeHistogram?, warnings: [String], settings: [Setting]) {
         levels = d.dwells.map(\.level)
         amplitudes = d.dwells.map(\.amplitude)
@@ -31,6 +35,7 @@ struct IdealiseOutput: Codable, Sendable {
         sampleInterval = d.sampleInterval
         self.levelCurrents = levelCurrents
         self.levelSDs = levelSDs
+        self.transitionProbabilities = transitionProbabilities
         self.closedNoiseRMS = closedNoiseRMS
         self.popen = popen
         self.trace = trace

@@ -71,25 +71,27 @@ final class RecordingObservationTests: XCTestCase {
         let path = try DirectMethodSimulator(network: net.network).simulate(horizon: .time(duration), seed: 3)
         let observable = SchemeNetwork.levelObservable(cco, channels: 1)
         let levels = path.observableSeries(observable, network: net.network)
-        let observation = RecordingObservation.observation(sampleInterval: 1e-6, levelCurrents: [0, 5], noiseRMS: 0.01,
-                                                           bandwidth: nil, method: .threshold, resolution: 50e-6)
-        let seen = try observation.observe(path, levels, duration, 1)
         let raw = TrajectoryStatistics.dwells(path, series: levels)
         let exact = try ResolutionImposition.impose(
             DwellSequence(dwells: raw.map { Dwell(level: Int($0.level), amplitude: $0.level * 5, duration: $0.duration) },
                           provenance: Provenance(file: "x", format: .synthetic)), resolution: 50e-6)
         XCTAssertGreaterThan(exact.count, 1000)
-        XCTAssertEqual(Double(seen.count), Double(exact.count), accuracy: 0.01 * Double(exact.count))
         func mean(_ s: DwellSequence, open: Bool) -> Double {
             let d = s.dwells.dropFirst().dropLast().filter { $0.isOpen == open }.map(\.duration)
             return d.reduce(0, +) / Double(d.count)
         }
-        for open in [true, false] {
-            XCTAssertEqual(mean(seen, open: open), mean(exact, open: open), accuracy: 0.01 * mean(exact, open: open), "open \(open)")
+        // Levels estimated per record, and the data's level model held fixed.
+        for model in [nil, LevelModel(means: [0, 5], sds: [0.01, 0.01])] {
+            let observation = RecordingObservation.observation(sampleInterval: 1e-6, levelCurrents: [0, 5], noiseRMS: 0.01,
+                                                               bandwidth: nil, method: .threshold, resolution: 50e-6, knownModel: model)
+            let seen = try observation.observe(path, levels, duration, 1)
+            XCTAssertEqual(Double(seen.count), Double(exact.count), accuracy: 0.01 * Double(exact.count))
+            for open in [true, false] {
+                XCTAssertEqual(mean(seen, open: open), mean(exact, open: open), accuracy: 0.01 * mean(exact, open: open), "open \(open)")
+            }
+            // Both end at the record's end, so their starts line up.
+            XCTAssertEqual(duration - seen.totalDuration, duration - exact.totalDuration, accuracy: 2e-6)
         }
-        // Both end at the record's end, so their starts line up.
-        let seenStart = duration - seen.totalDuration, exactStart = duration - exact.totalDuration
-        XCTAssertEqual(seenStart, exactStart, accuracy: 2e-6)
     }
 }
 
