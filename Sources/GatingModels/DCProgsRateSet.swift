@@ -151,7 +151,7 @@ public struct DCProgsRateSet: Sendable, Equatable {
         // Cycles: nsc, then all im, then all jm.
         var nsc: [Int] = []
         for i in 0..<ncyc { nsc.append(try r.nextCount("nsc[\(i + 1)]", in: 2...100)) }
-        var im: [[Int]] = [], jm: [[Int]] = [], imAt: [Int] = []
+        var im: [[Int]] = [], jm: [[Int]] = [], imAt: [Int] = [], jmAt: [Int] = []
         for c in 0..<ncyc {
             imAt.append(r.position)
             var row: [Int] = []
@@ -159,6 +159,7 @@ public struct DCProgsRateSet: Sendable, Equatable {
             im.append(row)
         }
         for c in 0..<ncyc {
+            jmAt.append(r.position)
             var row: [Int] = []
             for m in 0..<nsc[c] { row.append(try r.nextIndex("jm[\(c + 1),\(m + 1)]", count: k, of: "state")) }
             jm.append(row)
@@ -167,6 +168,11 @@ public struct DCProgsRateSet: Sendable, Equatable {
         for c in 0..<ncyc {
             var steps: [[Int]] = []
             for m in 0..<nsc[c] { steps.append(try rateIndex([im[c][m], jm[c][m]], field: "im/jm[\(c + 1),\(m + 1)]", at: imAt[c] + 4 * m)) }
+            // The steps go round the cycle: each ends where the next starts, the last where the first starts.
+            for m in 0..<nsc[c] where steps[m][1] != steps[(m + 1) % nsc[c]][0] {
+                throw DCProgsMechanismError(.invalidReference, file: file, field: "jm[\(c + 1),\(m + 1)]", offset: jmAt[c] + 4 * m,
+                                            reason: "cycle \(c + 1) is not closed: step q(\(steps[m][0] + 1),\(steps[m][1] + 1)) is followed by q(\(steps[(m + 1) % nsc[c]][0] + 1),\(steps[(m + 1) % nsc[c]][1] + 1))")
+            }
             cyc.append(steps)
         }
         cycles = cyc

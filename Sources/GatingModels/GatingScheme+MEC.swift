@@ -100,15 +100,15 @@ extension GatingScheme {
         var constraints: [RateConstraint] = []
         var dependent = Set<Int>()
         for (c, steps) in set.cycles.enumerated() {
-            var reverse: [Int] = []
+            var forward: [Int] = [], reverse: [Int] = []
             for (m, s) in steps.enumerated() {
-                guard let back = pairs.firstIndex(of: [s[1], s[0]]) else {
+                guard let ahead = pairs.firstIndex(of: s), let back = pairs.firstIndex(of: [s[1], s[0]]) else {
                     throw fail(.invalidReference, "im/jm[\(c + 1),\(m + 1)]", set.cycleOffsets[c] + 4 * m,
-                               "cycle step q(\(s[0] + 1),\(s[1] + 1)) has no reverse rate q(\(s[1] + 1),\(s[0] + 1))")
+                               "cycle step q(\(s[0] + 1),\(s[1] + 1)) or its reverse q(\(s[1] + 1),\(s[0] + 1)) is not a rate")
                 }
+                forward.append(ahead)
                 reverse.append(back)
             }
-            let forward = steps.map { pairs.firstIndex(of: $0)! }      // decoding checked every step is a rate
             let d = forward[0]
             var n = agonist[reverse[0]] ? 1 : 0
             var v = volts[reverse[0]]

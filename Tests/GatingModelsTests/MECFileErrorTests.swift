@@ -78,6 +78,15 @@ final class MECFileErrorTests: XCTestCase {
         expect(try copy(ch82c, "irate.mec") { put32(&$0, 20_269, 9) }, .invalidReference, field: "irate[1]", offset: 20_269)
     }
 
+    func testCyclesMustCloseAndBalance() throws {
+        // jm[1,2] (record byte 646) 3 → 5: the steps q(1,4), q(4,5), q(3,2), q(2,1) do not go round.
+        expect(try copy(MECFileTests.ch82c, "open.mec") { put32(&$0, 20_645, 5) }, .invalidReference, field: "jm[1,2]", offset: 20_645)
+        // ix/jx[3] (record bytes 578, 590): make q(2,1) concentration-dependent instead of q(1,2);
+        // microscopic reversibility would then make alpha(1) ∝ 1/c².
+        expect(try copy(MECFileTests.ch82c, "c2.mec") { put32(&$0, 20_577, 2); put32(&$0, 20_589, 1) },
+               .unsupported, field: "im/jm[1,1]", offset: 20_625)
+    }
+
     func testWhatASchemeCannotExpressIsRefused() throws {
         // kmfast (record byte 220) set: a KM fast-equilibrium model.
         expect(try copy(MECFileTests.ch82c, "km.mec") { put32(&$0, 20_219, 1) }, .unsupported, field: "kmfast", offset: 20_219)
