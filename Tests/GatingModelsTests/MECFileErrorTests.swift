@@ -87,6 +87,31 @@ final class MECFileErrorTests: XCTestCase {
                .unsupported, field: "im/jm[1,1]", offset: 20_625)
     }
 
+    /// nsetq relations (none in the shipped files) become proportional constraints: insert
+    /// q(3,4) = 2·q(4,5), i.e. 2k(-2) = 2·k(-1), before the state names (record byte 722).
+    func testRateRelationsBecomeProportionalConstraints() throws {
+        let path = try copy(MECFileTests.ch82c, "nsetq.mec") { b in
+            put32(&b, 20_231, 1)                                            // nsetq (record byte 232)
+            var entry = [UInt8](repeating: 0, count: 20)
+            for (i, v) in [3, 4, 4, 5].enumerated() { put32(&entry, 4 * i, UInt32(v)) }
+            put32(&entry, 16, Float(2).bitPattern)
+            b.insert(contentsOf: entry, at: 20_721)
+        }
+        let s = try GatingScheme(contentsOf: path)
+        XCTAssert(s.constraints.contains(.proportional(rate: "2k(-2)", of: "k(-1)", factor: 2)), "\(s.constraints)")
+        let halved = try s.with(rates: ["k(-1)": 1000])
+        XCTAssertEqual(halved.transitions[try XCTUnwrap(halved.rateIndex("2k(-2)"))].value, 2000, accuracy: 1e-9)
+    }
+
+    /// A rate set by microscopic reversibility is recomputed whatever the file stores (DCPROGS
+    /// QSETD overwrites it), so a stored 0 for alpha(1) still loads.
+    func testStoredValueOfTheReversibilityRateIsNotUsed() throws {
+        let s = try GatingScheme(contentsOf: try copy(MECFileTests.ch82c, "zero.mec") { put64(&$0, 20_349, 0) })
+        let alpha1 = try XCTUnwrap(s.transitions.first { $0.name == "alpha(1)" })
+        XCTAssertEqual(alpha1.value * alpha1.law.factor(concentration: 0, voltage: -0.08),
+                       500 * 4000 * 15 / (15000 * 0.6670000553131104), accuracy: 1e-9)
+    }
+
     func testWhatASchemeCannotExpressIsRefused() throws {
         // kmfast (record byte 220) set: a KM fast-equilibrium model.
         expect(try copy(MECFileTests.ch82c, "km.mec") { put32(&$0, 20_219, 1) }, .unsupported, field: "kmfast", offset: 20_219)
