@@ -21,10 +21,15 @@ import Yams
 extension GatingScheme {
     // MARK: - Reading
 
-    /// Loads a scheme from a YAML file.
+    /// Loads a scheme from a YAML file, or from a DCPROGS `.mec`/`.MEC` file (`file.mec` when it
+    /// holds one rate set, `file.mec#N` for rate set N; see `init(mecFile:rateSet:)`).
     /// - Throws: `schemeFile` if the file cannot be read or parsed; the validation errors of
-    ///   `init(yaml:)` otherwise.
+    ///   `init(yaml:)` otherwise; `DCProgsMechanismError` for `.mec` files.
     public init(contentsOf path: String) throws {
+        if let mec = Self.mecSource(path) {
+            try self.init(mecFile: mec.file, rateSet: mec.rateSet)
+            return
+        }
         let text: String
         do { text = try String(contentsOfFile: path, encoding: .utf8) } catch {
             throw GatingModelsError.schemeFile(path: path, reason: "cannot be read (\(error.localizedDescription))")

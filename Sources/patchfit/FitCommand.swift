@@ -19,7 +19,7 @@ struct FitCommand: ParsableCommand {
     @Argument(help: "Idealised dwell files, one record each.")
     var dwells: [String]
 
-    @Option(help: "Scheme YAML file (see Data/schemes/).")
+    @Option(help: "Scheme: YAML file (see Data/schemes/), or DCPROGS .mec file (FILE.mec#N for rate set N; see `patchfit scheme list`).")
     var scheme: String
 
     @Option(parsing: .upToNextOption, help: "Agonist concentration of each record in mol/L (one value, or one per file).")

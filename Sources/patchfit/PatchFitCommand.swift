@@ -7,7 +7,8 @@ struct PatchFitCommand: AsyncParsableCommand {
         commandName: "patchfit",
         abstract: "Single-channel patch-clamp analysis: ingest, idealise, fit gating schemes, report.",
         subcommands: [RunCommand.self, InspectCommand.self, IdealiseCommand.self, FitCommand.self, SynthesizeCommand.self, ConvertCommand.self,
-                      SimulateCommand.self, SlurmCommand.self, MergeCommand.self, BenchCommand.self]
+                      SimulateCommand.self, SlurmCommand.self, MergeCommand.self, BenchCommand.self,
+                      SchemeCommand.self]
     )
 
     static func main() async {
