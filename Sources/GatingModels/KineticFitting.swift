@@ -30,6 +30,8 @@ public struct FitSettings: Sendable, Equatable {
     public var ssaIterations: Int = 400
     /// Bootstrap replicates for the SSA route's rate SDs (0: no SDs).
     public var ssaBootstrap: Int = 8
+    /// Iterations of each bootstrap replicate (nil: as many as the fit).
+    public var ssaBootstrapIterations: Int?
     /// How the SSA route estimates its gradient.
     public var ssaEstimator: SSAGradientEstimator = .likelihoodRatio
     /// Kept simulated intervals per observed interval in each SSA iteration (more: less
@@ -72,8 +74,8 @@ public enum KineticFitting {
             throw GatingModelsError.invalidArgument(name: "tcrit", reason: "\(t) s must be finite and > 0")
         }
         guard s.channels >= 1 else { throw GatingModelsError.invalidArgument(name: "channels", reason: "must be ≥ 1") }
-        guard s.ssaIterations >= 4, s.ssaBootstrap >= 0 else {
-            throw GatingModelsError.invalidArgument(name: "ssa iterations", reason: "need ≥ 4 iterations and ≥ 0 bootstrap replicates")
+        guard s.ssaIterations >= 4, s.ssaBootstrap >= 0, (s.ssaBootstrapIterations ?? 4) >= 4 else {
+            throw GatingModelsError.invalidArgument(name: "ssa iterations", reason: "need ≥ 4 iterations (fit and bootstrap replicates) and ≥ 0 bootstrap replicates")
         }
         guard s.ssaSimulationMultiple.isFinite && s.ssaSimulationMultiple >= 0.5 && s.ssaSimulationMultiple <= 1000 else {
             throw GatingModelsError.invalidArgument(name: "ssa simulation multiple", reason: "\(s.ssaSimulationMultiple): need 0.5…1000 simulated intervals per observed one")
@@ -117,6 +119,7 @@ public enum KineticFitting {
             var fit = SSAFit()
             fit.iterations = settings.ssaIterations
             fit.bootstrapReplicates = settings.ssaBootstrap
+            fit.bootstrapIterations = settings.ssaBootstrapIterations
             fit.dwellMultiple = settings.ssaSimulationMultiple
             fit.seed = settings.seed
             fit.estimator = settings.ssaEstimator

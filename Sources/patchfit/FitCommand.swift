@@ -52,6 +52,9 @@ struct FitCommand: ParsableCommand {
     @Option(help: "Bootstrap replicates for the SSA route's rate SDs (0: none).")
     var bootstrap: Int = 8
 
+    @Option(help: "Iterations of each SSA bootstrap replicate (default: as many as --iterations; fewer understate the SDs).")
+    var bootstrapIterations: Int?
+
     @Option(help: "SSA route: simulated intervals per observed interval in each iteration (more: less gradient noise, proportionally more time).")
     var simulationMultiple: Double = 3
 
@@ -68,9 +71,11 @@ struct FitCommand: ParsableCommand {
     var out: String
 
     var settings: FitSettings {
-        FitSettings(resolution: resolution, tCrit: tcrit.count == 1 ? tcrit[0] : nil, channels: channels, route: route, seed: seed,
-                    maxEvaluations: maxEvaluations, ssaIterations: iterations, ssaBootstrap: bootstrap,
-                    ssaEstimator: gradient, ssaSimulationMultiple: simulationMultiple)
+        var s = FitSettings(resolution: resolution, tCrit: tcrit.count == 1 ? tcrit[0] : nil, channels: channels, route: route,
+                            seed: seed, maxEvaluations: maxEvaluations, ssaIterations: iterations, ssaBootstrap: bootstrap,
+                            ssaEstimator: gradient, ssaSimulationMultiple: simulationMultiple)
+        s.ssaBootstrapIterations = bootstrapIterations
+        return s
     }
 
     func validate() throws {
