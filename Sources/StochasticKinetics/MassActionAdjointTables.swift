@@ -62,7 +62,8 @@ final class MassActionAdjointTables: @unchecked Sendable {
         let c = kernel.compiled
         first = Self.copy(firsts); second = Self.copy(seconds); offset = Self.copy(offsets)
         paddedCount = m + (m & 1)
-        changeWidth = max(1, (0..<m).map { c.changeStart[$0 + 1] - c.changeStart[$0] }.max() ?? 1)
+        // Width 3 (unrolled in the loop) unless some reaction changes more species.
+        changeWidth = max(3, (0..<m).map { c.changeStart[$0 + 1] - c.changeStart[$0] }.max() ?? 3)
         changeSlot = .allocate(capacity: paddedCount * changeWidth)
         changeSlot.initialize(repeating: sCount, count: paddedCount * changeWidth)
         changeWeight = .allocate(capacity: paddedCount * changeWidth)
