@@ -29,6 +29,22 @@ extension StraightThroughGradient {
         let scratch = MassActionScratch(block: block, paddedCount: tables.paddedCount, sCount: sCount)
         for s in 0..<sCount { x[s] = finalState[s] }
         x[sCount] = 1
+        if m == 2 {
+            let parts: SIMD2<Double>
+            switch (truncation == nil, options.temperature == 0.5) {
+            case (true, true): parts = twoReactionSteps(ChainFlags<True, True>.self, tables, x: x, key0: key0, barriers: barriers,
+                                                        times: times, reactions: reactions, tAdj: tAdj, xAdj: xAdj, k: k)
+            case (true, false): parts = twoReactionSteps(ChainFlags<True, False>.self, tables, x: x, key0: key0, barriers: barriers,
+                                                         times: times, reactions: reactions, tAdj: tAdj, xAdj: xAdj, k: k)
+            case (false, true): parts = twoReactionSteps(ChainFlags<False, True>.self, tables, x: x, key0: key0, barriers: barriers,
+                                                         times: times, reactions: reactions, tAdj: tAdj, xAdj: xAdj, k: k)
+            case (false, false): parts = twoReactionSteps(ChainFlags<False, False>.self, tables, x: x, key0: key0, barriers: barriers,
+                                                          times: times, reactions: reactions, tAdj: tAdj, xAdj: xAdj, k: k)
+            }
+            tb[tables.rateParameter[0]] += parts[0]
+            tb[tables.rateParameter[1]] += parts[1]
+            return true
+        }
         switch (truncation == nil, options.temperature == 0.5) {
         case (true, true): massActionSteps(ChainFlags<True, True>.self, tables, scratch, x: x, key0: key0, barriers: barriers,
                                            times: times, reactions: reactions, tAdj: tAdj, xAdj: xAdj, k: k)

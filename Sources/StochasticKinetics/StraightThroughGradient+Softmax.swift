@@ -96,20 +96,9 @@ extension StraightThroughGradient {
         }
         let zig = ExponentialZiggurat.shared
         let noise = EventNoise(noiseKey: key0, event: event, reactionCount: m, pair: true, zig)
-        // weight = y_o/(1 + y_o)², and 1/(a_c·a_o) for the two ā = ±g·Δ/a: one packed division.
-        let product = a[c] * a[o]
-        let safe = product.isNormal && product < 0x1p500          // else 1/a_c·a_o under/overflows
-        let weight: Double, inverseProduct: Double
-        if Flags.squarePower {
-            let p = a[o] * noise.e0, d = p + noise.share * a0
-            let q = SIMD2(p * d, 1) / SIMD2(d * d + p * p, safe ? product : 1)
-            weight = q[0] * q[0]
-            inverseProduct = q[1]
-        } else {
-            let y = libmExp(-(1 / options.temperature) * log1p(noise.share * a0 / (a[o] * noise.e0)))
-            weight = y / ((1 + y) * (1 + y))
-            inverseProduct = 1 / (safe ? product : 1)
-        }
+        let pw = Self.pairWeight(Flags.self, other: a[o], e0: noise.e0, share: noise.share, a0: a0, product: a[c] * a[o],
+                                 temperature: options.temperature)
+        let weight = pw.weight, inverseProduct = pw.inverseProduct, safe = pw.safe
         let width = tables.changeWidth, changeSlot = tables.changeSlot, changeWeight = tables.changeWeight
         let delta = Self.dot(c, width, changeSlot, changeWeight, scratch.xBar) - Self.dot(o, width, changeSlot, changeWeight, scratch.xBar)
         let g = weight * invTau
@@ -122,6 +111,24 @@ extension StraightThroughGradient {
             aBar[c] = delta * (g / a[c])
             aBar[o] = -delta * (g / a[o])
         }
+    }
+
+    /// y_o/(1 + y_o)² of two competitors (other o with a_o = `other`, noise E₀ = `e0`, E_o = `share`)
+    /// and 1/(a_c·a_o) = 1/`product`, from one packed division at τ = 0.5 (P = a_o·E₀,
+    /// D = P + E_o·a0: y_o/(1 + y_o)² = (P·D/(D² + P²))²). `safe` is false when a_c·a_o is not a
+    /// normal number below 2⁵⁰⁰ (then `inverseProduct` is 1 and the caller divides by each a).
+    @inline(__always)
+    static func pairWeight<Flags: ChainReverseMode>(_ flags: Flags.Type, other: Double, e0: Double, share: Double, a0: Double,
+                                                    product: Double, temperature: Double)
+        -> (weight: Double, inverseProduct: Double, safe: Bool) {
+        let safe = product.isNormal && product < 0x1p500
+        if Flags.squarePower {
+            let p = other * e0, d = p + share * a0
+            let q = SIMD2(p * d, 1) / SIMD2(d * d + p * p, safe ? product : 1)
+            return (q[0] * q[0], q[1], safe)
+        }
+        let y = libmExp(-(1 / temperature) * log1p(share * a0 / (other * e0)))
+        return (y / ((1 + y) * (1 + y)), 1 / (safe ? product : 1), safe)
     }
 
     /// ȳ_j = ν_j·x̄′ over reaction j's padded net change (width 3 unrolled: every network here).
