@@ -3,7 +3,8 @@
 # loss adjoint, and of the whole fit step (forward + loss adjoint + backward), per core, on
 # channel3, dimerization and the Vilar oscillator; then direct vs sorting-direct selection on
 # linear chains of growing size. Run on an idle machine (check `uptime`); extra arguments go to
-# the first run (e.g. --json, --repeats 5).
+# the first run (e.g. --json, --repeats 5). Recorded figures (before/after per change, load
+# noted): Sources/StochasticKinetics/README.md, section Speed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 swift build -c release --product patchfit

@@ -37,6 +37,9 @@ extension StraightThroughGradient {
             // A single molecule: the chain loop.
             if chainReverse(finalState: trajectory.finalState, noiseKey: trajectory.noiseKey, barriers: barriers, times: times,
                             reactions: reactions, tAdj: tAdj, xAdj: xAdj, k: k, thetaBar: tb) { return }
+            // Closed-form mass action at K ≤ 1: the sparse loop.
+            if massActionReverse(finalState: trajectory.finalState, noiseKey: trajectory.noiseKey, barriers: barriers, times: times,
+                                 reactions: reactions, tAdj: tAdj, xAdj: xAdj, k: k, thetaBar: tb) { return }
             // One specialised copy per (first-order laws?, τ = 0.5?): smaller loops, fewer spills.
             let firstOrder = kernel.firstOrder, square = options.temperature == 0.5
             switch (firstOrder, square) {

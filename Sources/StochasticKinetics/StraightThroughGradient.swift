@@ -39,6 +39,13 @@ public struct StraightThroughGradient: Sendable {
     public var usesChainLoop = true
     /// Whether the network has the single-molecule form (one molecule, first-order reactions).
     public var hasChainLoop: Bool { chain != nil }
+    /// The sparse tables of a closed-form mass-action network (nil otherwise).
+    let massAction: MassActionAdjointTables?
+    /// Whether a closed-form mass-action network takes the sparse loop at K ∈ {0, 1, none}
+    /// (same results to rounding; off only to compare it with the general loop).
+    public var usesMassActionLoop = true
+    /// Whether every law is closed-form mass action (orders 0–2), so the sparse loop applies.
+    public var hasMassActionLoop: Bool { massAction != nil }
 
     /// - Throws: `invalidArgument` for τ ≤ 0, K < 0 or a non-positive clip norm.
     public init(network: ReactionNetwork, options: GradientOptions = GradientOptions()) throws {
@@ -52,5 +59,6 @@ public struct StraightThroughGradient: Sendable {
         self.compiled = CompiledNetwork(network)
         self.kernel = PropensityKernel(compiled)
         self.chain = SingleMoleculeChain(kernel)
+        self.massAction = MassActionAdjointTables(kernel)
     }
 }
