@@ -22,7 +22,7 @@ extension StraightThroughGradient {
         // holds one bucket, which a barrier resets to what it would hold anyway).
         let truncation = options.truncation
         guard usesChainLoop, let chain, (truncation ?? 0) <= 1 else { return false }
-        let sCount = chain.speciesCount, m = kernel.reactionCount, n = times.count
+        let sCount = chain.speciesCount, m = kernel.reactionCount
         let start: Int? = finalState.withUnsafeBufferPointer { SingleMoleculeChain.occupied($0.baseAddress!, count: sCount) }
         guard start != nil, SingleMoleculeChain.ratesAdmissible(k, count: m) else { return false }
         let steps = ChainReverseTables(chain, rates: k)

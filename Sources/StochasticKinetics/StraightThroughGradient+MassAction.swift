@@ -66,7 +66,7 @@ extension StraightThroughGradient {
                                                           times: UnsafeBufferPointer<Double>, reactions: UnsafeBufferPointer<Int32>,
                                                           tAdj: UnsafeBufferPointer<Double>, xAdj: UnsafeBufferPointer<Double>,
                                                           k: UnsafePointer<Double>) {
-        let m = tables.reactionCount, paddedCount = tables.paddedCount, sCount = tables.speciesCount, n = times.count
+        let m = tables.reactionCount, sCount = tables.speciesCount, n = times.count
         let carries = options.truncation != 0, untruncated = Flags.untruncated
         let invTau = 1 / options.temperature
         let first = tables.first, second = tables.second, offset = tables.offset
