@@ -25,6 +25,8 @@ let package = Package(
                        providers: [.apt(["libfftw3-dev"])]),
         .systemLibrary(name: "CLAPACK", path: "Sources/CLAPACK", pkgConfig: "lapacke",
                        providers: [.apt(["liblapacke-dev", "libopenblas-dev"])]),
+        .systemLibrary(name: "CNLopt", path: "Sources/CNLopt", pkgConfig: "nlopt",
+                       providers: [.apt(["libnlopt-dev"])]),
 
         // MARK: Library modules (all logic lives here)
         .target(name: "PatchData", dependencies: ["CHDF5"], exclude: ["README.md"]),
@@ -32,7 +34,7 @@ let package = Package(
         .target(name: "Idealization", dependencies: ["PatchData", "SignalProcessing"], exclude: ["README.md"]),
         .target(name: "StochasticKinetics", dependencies: [.product(name: "Yams", package: "Yams")], exclude: ["README.md"]),
         .target(name: "GatingModels", dependencies: [
-            "PatchData", "Idealization", "StochasticKinetics", "CLAPACK",
+            "PatchData", "Idealization", "StochasticKinetics", "CLAPACK", "CNLopt",
             .product(name: "Yams", package: "Yams"),
         ], exclude: ["README.md"]),
         .target(name: "Reports", dependencies: ["PatchData"], exclude: ["README.md"]),

@@ -18,7 +18,7 @@ install_missing() {
   DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "${missing[@]}" >/dev/null
 }
 
-install_missing pkg-config libhdf5-dev libfftw3-dev liblapacke-dev libopenblas-dev
+install_missing pkg-config libhdf5-dev libfftw3-dev liblapacke-dev libopenblas-dev libnlopt-dev
 
 if [ "${1:-}" = "--test" ]; then
   install_missing chromium slurm-wlm munge

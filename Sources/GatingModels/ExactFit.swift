@@ -2,10 +2,22 @@ import Dispatch
 import Foundation
 
 /// Route 1: maximum likelihood with the exact HJC missed-event correction (as HJCFIT), over
-/// the free log-rates of a scheme under its constraints; SDs from the observed information
+/// the free log-rates of a scheme under its constraints — by BOBYQA (NLopt) unless the
+/// simplex HJCFIT uses is asked for; SDs from the observed information
 /// (finite-difference Hessian in log-rates, carried to every rate through the affine map).
 public struct ExactFit: Sendable {
-    /// The simplex settings.
+    /// How the likelihood is maximised.
+    public enum Method: String, Sendable, CaseIterable, Codable {
+        /// Nelder–Mead simplex with restarts (HJCFIT's choice).
+        case simplex
+        /// BOBYQA (quadratic models in a trust region) from the start.
+        case bobyqa
+        /// The simplex, then BOBYQA from its estimate (for schemes with many free rates, where
+        /// the simplex stops short).
+        case simplexThenBOBYQA = "simplex+bobyqa"
+    }
+    public var method = Method.bobyqa
+    /// The simplex settings (`maxEvaluations` and `progress` also apply to BOBYQA).
     public var optimizer = NelderMead()
     /// Finite-difference step in log-rate for the Hessian.
     public var hessianStep = 2e-3
@@ -30,7 +42,7 @@ public struct ExactFit: Sendable {
             throw GatingModelsError.nonFiniteLikelihood(context: "at the starting rates (log-likelihood \(start)); choose starting rates nearer the data")
         }
         let objective = objectiveFunction(scheme, records)
-        let result = optimizer.minimize(scheme.parameters) { -objective($0) }
+        let result = maximise(objective, from: scheme.parameters)
         var evaluations = result.evaluations
         let fitted = try scheme.with(parameters: result.minimum)
         var covariance: Matrix? = nil
@@ -49,6 +61,26 @@ public struct ExactFit: Sendable {
                                 converged: result.converged,
                                 wallSeconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18,
                                 logParameterCovariance: covariance, histograms: histograms)
+    }
+
+    /// Runs `method` on −objective; evaluations and iterations of both stages are added up.
+    func maximise(_ objective: @Sendable ([Double]) -> Double, from start: [Double]) -> NelderMead.Result {
+        var polish = BOBYQA()
+        polish.maxEvaluations = optimizer.maxEvaluations
+        polish.progress = optimizer.progress
+        switch method {
+        case .simplex:
+            return optimizer.minimize(start) { -objective($0) }
+        case .bobyqa:
+            return polish.minimize(start) { -objective($0) }
+        case .simplexThenBOBYQA:
+            let first = optimizer.minimize(start) { -objective($0) }
+            let second = polish.minimize(first.minimum) { -objective($0) }
+            let better = second.value <= first.value ? second : first
+            return NelderMead.Result(minimum: better.minimum, value: better.value,
+                                     evaluations: first.evaluations + second.evaluations,
+                                     iterations: first.iterations + second.iterations, converged: second.converged)
+        }
     }
 
     /// θ ↦ log-likelihood (−∞ where the rates leave [minRate, maxRate] or the theory fails).

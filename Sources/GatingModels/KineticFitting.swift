@@ -24,8 +24,10 @@ public struct FitSettings: Sendable, Equatable {
     public var route: FitRoute = .exact
     /// Seed for stochastic routes.
     public var seed: UInt64 = 1
-    /// Cap on likelihood evaluations of the simplex.
+    /// Cap on likelihood evaluations of the exact route's optimiser.
     public var maxEvaluations: Int = 20_000
+    /// How the exact route maximises the likelihood.
+    public var exactMethod: ExactFit.Method = .bobyqa
     /// Adam iterations of the SSA route.
     public var ssaIterations: Int = 400
     /// Bootstrap replicates for the SSA route's rate SDs (0: no SDs).
@@ -111,6 +113,7 @@ public enum KineticFitting {
             let recs = try records(inputs, settings: settings)
             var fit = ExactFit()
             fit.optimizer.maxEvaluations = settings.maxEvaluations
+            fit.method = settings.exactMethod
             fit.optimizer.progress = progress
             results.append(try fit.fit(scheme, records: recs))
         }

@@ -164,7 +164,7 @@ struct RecordingAnalysis: Sendable {
         let results = try KineticFitting.run(scheme, inputs: [FitInput(dwells, conditions: conditions, tCrit: settings.tCrit,
                                                                        observation: observation)],
                                              settings: settings) { iteration, value in
-            // The simplex reports −log-likelihood, the SSA route its loss.
+            // The exact route's optimiser reports −log-likelihood, the SSA route its loss.
             progress.update(file, settings.route == .exact
                             ? String(format: "fitting: iteration %d, log-likelihood %.2f", iteration, -value)
                             : String(format: "fitting (%@): iteration %d, objective %.4g", stage.route, iteration, value))

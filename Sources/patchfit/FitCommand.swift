@@ -43,8 +43,11 @@ struct FitCommand: ParsableCommand {
     @Option(help: "Seed for stochastic routes.")
     var seed: UInt64 = 1
 
-    @Option(help: "Maximum likelihood evaluations of the simplex.")
+    @Option(help: "Maximum likelihood evaluations of the exact route's optimiser.")
     var maxEvaluations: Int = 20_000
+
+    @Option(help: "Exact route's optimiser: bobyqa (quadratic models in a trust region; NLopt), simplex (Nelder–Mead, as HJCFIT), or simplex+bobyqa.")
+    var optimizer: ExactFit.Method = .bobyqa
 
     @Option(help: "Adam iterations of the SSA route.")
     var iterations: Int = 400
@@ -75,6 +78,7 @@ struct FitCommand: ParsableCommand {
                             seed: seed, maxEvaluations: maxEvaluations, ssaIterations: iterations, ssaBootstrap: bootstrap,
                             ssaEstimator: gradient, ssaSimulationMultiple: simulationMultiple)
         s.ssaBootstrapIterations = bootstrapIterations
+        s.exactMethod = optimizer
         return s
     }
 
@@ -134,3 +138,4 @@ struct FitCommand: ParsableCommand {
 
 extension FitRoute: ExpressibleByArgument {}
 extension SSAGradientEstimator: ExpressibleByArgument {}
+extension ExactFit.Method: ExpressibleByArgument {}

@@ -6,8 +6,9 @@ import GatingModels
 /// The real records of REFERENCE.md fitted by the exact route as Benchmarks/gating-real.sh
 /// does. The paper's R² = 0.987 is not reached on every histogram; `r2Ceiling` says how much
 /// of the shortfall is counting noise (measured, R² / ceiling: nAChR open 0.983 / 0.993,
-/// shut 0.978 / 0.986; GlyR 10 µM open 0.958 / 0.992, shut 0.938 / 0.993; 1 mM open 0.983 /
-/// 0.991, shut 0.972 / 0.996). The GlyR gap is a shortfall of our 7-state flip scheme: the
+/// shut 0.978 / 0.986; GlyR with our 7-state flip scheme 10 µM open 0.928 / 0.992, shut
+/// 0.949 / 0.993, 1 mM open 0.967 / 0.991, shut 0.990 / 0.996 — BOBYQA's maximum, 121 log-
+/// likelihood units above where the simplex had stopped). The GlyR gap is the scheme's: the
 /// 10-state mechanism Burzomato et al. published for these records reaches 0.980 / 0.992,
 /// 0.987 / 0.993, 0.986 / 0.990, 0.995 / 0.996 (20 000 evaluations, 281 s).
 final class RealRecordFitTests: XCTestCase {
