@@ -46,9 +46,9 @@ final class RealRecordFitTests: XCTestCase {
 
     /// The same two records with the mechanism Burzomato et al. (2004) published for them, read
     /// from DCPROGS's demomec.mec (rate set 3: three binding sites, three open states), started
-    /// at the published rates, 1500 simplex evaluations: every histogram R² > 0.97 and within
-    /// 0.02 of its ceiling (measured at 1500: 0.976 / 0.989 / 0.985 / 0.990 against ceilings
-    /// 0.992 / 0.993 / 0.990 / 0.995).
+    /// at the published rates, ≤ 1500 BOBYQA evaluations: every histogram R² > 0.975 and within
+    /// 0.02 of its ceiling (measured: 0.980 / 0.987 / 0.986 / 0.995 against ceilings 0.992 /
+    /// 0.993 / 0.990 / 0.996; log-likelihood 2 units below the converged maximum).
     func testGlycineReceptorWithThePublishedMechanism() throws {
         let mec = TestPaths.sharedData("mechanisms/mec_demomec.mec") + "#3"
         let r = try fit(["glydemo_A-10.scn", "glydemo_D-1000.scn"], scheme: mec, concentrations: [10e-6, 1e-3],
@@ -56,7 +56,7 @@ final class RealRecordFitTests: XCTestCase {
         XCTAssertEqual(r.histograms.count, 4)
         for h in r.histograms {
             let r2 = try XCTUnwrap(h.r2), ceiling = try XCTUnwrap(h.r2Ceiling)
-            XCTAssertGreaterThan(r2, 0.97, h.name)
+            XCTAssertGreaterThan(r2, 0.975, h.name)
             XCTAssertLessThan(ceiling - r2, 0.02, h.name)
         }
     }
