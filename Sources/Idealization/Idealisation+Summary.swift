@@ -11,7 +11,7 @@ extension Idealisation {
                      + "   noise SD: " + levelSDs.map(f).joined(separator: ", "))
         lines.append("closed-level noise RMS: \(f(closedNoiseRMS)) pA   drift removed: \(f(driftPeakToPeak)) pA p-p   mains: "
                      + (lineNoise.lineFrequency.map { "\(Int($0)) Hz, harmonics \($0 > 0 ? lineNoise.harmonics.map(String.init).joined(separator: ",") : "")" } ?? "none"))
-        lines.append("dwells: \(dwells.count) (\(dwells.openingCount) open) before resolution: \(unresolvedDwells.count)"
+        lines.append("dwells: \(dwells.count) (\(dwells.openingCount) open), \(unresolvedDwells.count) before resolution"
                      + (dwells.resolution.map { "   resolution: \(String(format: "%.1f", $0 * 1e6)) µs" } ?? "   no resolution imposed"))
         lines.append("Popen: \(String(format: "%.4f", stats.popen))   mean open level: \(String(format: "%.3f", stats.meanOpenLevel))   iterations: \(iterations)")
         return lines.joined(separator: "\n")

@@ -81,6 +81,8 @@ final class PipelineRunTests: XCTestCase {
         let folder = CLI.packageRoot.appendingPathComponent("Reports/demo/cco-1uM")
         let html = try String(contentsOf: folder.appendingPathComponent("index.html"), encoding: .utf8)
         XCTAssertTrue(html.contains("<svg"))
+        // The idealisation's terminal summary reaches the settings table as one readable line.
+        XCTAssertTrue(html.contains("; noise SD: ") && html.contains("; Popen: "), "idealisation setting runs its fields together")
         let rates = try String(contentsOf: folder.appendingPathComponent("rates.csv"), encoding: .utf8)
         // Truth: k_plus 1e8, k_minus 2000, beta 5000, alpha 1000 (Data/README.md). 8 s of data
         // (~1000 openings) pins the gating rates to ~10 %; allow 30 % so only a broken chain fails.
