@@ -29,7 +29,10 @@ public struct BOBYQA: Sendable {
         let n = x0.count
         // BOBYQA needs at least two dimensions and a finite start.
         guard n >= 2, let opt = nlopt_create(NLOPT_LN_BOBYQA, UInt32(n)) else {
-            return NelderMead().minimize(x0, f)
+            var simplex = NelderMead()
+            simplex.maxEvaluations = maxEvaluations
+            simplex.progress = progress
+            return simplex.minimize(x0, f)
         }
         defer { nlopt_destroy(opt) }
         return withoutActuallyEscaping(f) { f in

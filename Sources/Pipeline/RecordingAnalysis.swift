@@ -125,7 +125,7 @@ struct RecordingAnalysis: Sendable {
                                                                                           levels: result.levels, sds: result.levelSDs),
                                     warnings: result.warnings,
                                     settings: [Setting("channel", "\(channel): \(r.channels[channel].name) (\(r.channels[channel].units))"),
-                                               Setting("idealisation", Self.oneLine(result.summary))])
+                                               Setting("idealisation", result.summaryFields.joined().joined(separator: "; "))])
         }
         try cache.store(output, stage: "idealise", key: key)
         return output
@@ -173,12 +173,5 @@ struct RecordingAnalysis: Sendable {
         let output = ReportAssembly.fitOutput(results, truth: job.truth)
         try cache.store(output, stage: "fit", key: key)
         return output
-    }
-
-    /// A terminal summary (lines, fields spaced by three blanks) as one line for a report's
-    /// table cell, where HTML would run the fields together.
-    static func oneLine(_ summary: String) -> String {
-        summary.split(separator: "\n").flatMap { $0.components(separatedBy: "   ") }
-            .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }.joined(separator: "; ")
     }
 }

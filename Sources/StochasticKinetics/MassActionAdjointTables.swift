@@ -26,16 +26,13 @@ final class MassActionAdjointTables: @unchecked Sendable {
     let changeWidth: Int
     let changeSlot: UnsafeMutablePointer<Int>
     let changeWeight: UnsafeMutablePointer<Double>
-    /// Reactions re-evaluated when j fires (or is undone), as in `PropensityKernel`.
-    let dependentStart: UnsafeMutablePointer<Int>
-    let dependents: UnsafeMutablePointer<Int>
     /// The derivative slots aimed at species s: termSlot[i] for i in termStart[s]..<termStart[s+1]
     /// (derivative[2j] = ∂a_j/∂x[first_j], derivative[2j + 1] = ∂a_j/∂x[second_j]) and their
     /// reactions termReaction[i], so (∂a/∂x)ᵀā at s = Σ_i ā[termReaction[i]]·derivative[termSlot[i]].
     let termStart: UnsafeMutablePointer<Int>
     let termSlot: UnsafeMutablePointer<Int>
     let termReaction: UnsafeMutablePointer<Int>
-    let rateParameter: UnsafeMutablePointer<Int>
+    // Dependents and rate parameters are the kernel's own (`PropensityKernel`).
 
     /// nil unless every law has a closed mass-action form.
     init?(_ kernel: PropensityKernel) {
@@ -74,19 +71,15 @@ final class MassActionAdjointTables: @unchecked Sendable {
                 changeWeight[j * changeWidth + e] = Double(c.changeDelta[i])
             }
         }
-        dependentStart = Self.copy(c.dependentStart)
-        dependents = Self.copy(c.dependents)
         termStart = Self.copy(Self.starts(terms))
         termSlot = Self.copy(terms.flatMap { $0 })
         termReaction = Self.copy(terms.flatMap { $0.map { $0 >> 1 } })
-        rateParameter = Self.copy(c.rateParameter)
     }
 
     deinit {
         first.deallocate(); second.deallocate(); offset.deallocate()
         changeSlot.deallocate(); changeWeight.deallocate()
-        dependentStart.deallocate(); dependents.deallocate()
-        termStart.deallocate(); termSlot.deallocate(); termReaction.deallocate(); rateParameter.deallocate()
+        termStart.deallocate(); termSlot.deallocate(); termReaction.deallocate()
     }
 
     /// CSR offsets of a list of lists.

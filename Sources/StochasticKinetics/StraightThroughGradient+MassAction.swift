@@ -41,8 +41,8 @@ extension StraightThroughGradient {
             case (false, false): parts = twoReactionSteps(ChainFlags<False, False>.self, tables, x: x, key0: key0, barriers: barriers,
                                                           times: times, reactions: reactions, tAdj: tAdj, xAdj: xAdj, k: k)
             }
-            tb[tables.rateParameter[0]] += parts[0]
-            tb[tables.rateParameter[1]] += parts[1]
+            tb[kernel.rateParameter[0]] += parts[0]
+            tb[kernel.rateParameter[1]] += parts[1]
             return true
         }
         switch (truncation == nil, options.temperature == 0.5) {
@@ -55,7 +55,7 @@ extension StraightThroughGradient {
         case (false, false): massActionSteps(ChainFlags<False, False>.self, tables, scratch, x: x, key0: key0, barriers: barriers,
                                              times: times, reactions: reactions, tAdj: tAdj, xAdj: xAdj, k: k)
         }
-        for j in 0..<m { tb[tables.rateParameter[j]] += scratch.choice[j] + scratch.timeSum[j] }
+        for j in 0..<m { tb[kernel.rateParameter[j]] += scratch.choice[j] + scratch.timeSum[j] }
         return true
     }
 
@@ -71,7 +71,7 @@ extension StraightThroughGradient {
         let invTau = 1 / options.temperature
         let first = tables.first, second = tables.second, offset = tables.offset
         let changeStart = kernel.changeStart, changeSpecies = kernel.changeSpecies, changeDelta = kernel.changeDelta
-        let dependentStart = tables.dependentStart, dependents = tables.dependents
+        let dependentStart = kernel.dependentStart, dependents = kernel.dependents
         let termStart = tables.termStart, termSlot = tables.termSlot, termReaction = tables.termReaction
         let a = scratch.a, derivative = scratch.derivative
         let timeSum = scratch.timeSum, aBar = scratch.aBar, xBar = scratch.xBar
