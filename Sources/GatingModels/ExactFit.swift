@@ -1,8 +1,9 @@
 import Dispatch
 import Foundation
 
-/// Route 1: maximum likelihood with the exact HJC missed-event correction (as HJCFIT), over
-/// the free log-rates of a scheme under its constraints — by BOBYQA (NLopt) unless the
+/// Route 1: maximum likelihood over the free log-rates of a scheme under its constraints — the
+/// exact HJC missed-event likelihood for one channel (as HJCFIT), the N-channel likelihood with
+/// first-order correction for a patch of several (as QuB's MIL) — by BOBYQA (NLopt) unless the
 /// simplex HJCFIT uses is asked for; SDs from the observed information
 /// (finite-difference Hessian in log-rates, carried to every rate through the affine map).
 public struct ExactFit: Sendable {
@@ -27,21 +28,42 @@ public struct ExactFit: Sendable {
     /// overflow; a rate pinned there is reported by its value).
     public var minRate = 1e-9
     public var maxRate = 1e13
+    /// How the N-channel likelihood corrects missed events (HJC per level unless asked).
+    public var patchCorrection = PatchMissedEvents.Correction.hjc
 
     public init() {}
 
-    /// Fits `scheme` to `records` from the scheme's current rates.
+    /// Fits `scheme` to single-channel `records` (HJC likelihood) from the scheme's current rates.
     /// - Throws: `nonFiniteLikelihood` if the likelihood is not finite at the start;
     ///   `invalidArgument` for an empty record list; theory errors at the start.
     public func fit(_ scheme: GatingScheme, records: [LikelihoodRecord]) throws -> KineticFitResult {
         guard !records.isEmpty else { throw GatingModelsError.invalidArgument(name: "records", reason: "nothing to fit") }
+        return try fit(scheme, logLikelihood: { try ExactLikelihood.logLikelihood($0, records: records) },
+                       histograms: { s in try records.flatMap { try HistogramComparison.comparisons(for: $0, scheme: s) } })
+    }
+
+    /// Fits `scheme` to multi-channel `records` (N-channel likelihood with first-order
+    /// missed-event correction, `PatchLikelihood`) from the scheme's current rates.
+    /// - Throws: as `fit(_:records:)`.
+    public func fit(_ scheme: GatingScheme, patchRecords records: [PatchRecord]) throws -> KineticFitResult {
+        guard !records.isEmpty else { throw GatingModelsError.invalidArgument(name: "records", reason: "nothing to fit") }
+        let correction = patchCorrection
+        var result = try fit(scheme, logLikelihood: { try PatchLikelihood.logLikelihood($0, records: records, correction: correction) },
+                             histograms: { s in try records.flatMap { try HistogramComparison.comparisons(for: $0, scheme: s, correction: correction) } })
+        result.channels = records[0].channels
+        return result
+    }
+
+    /// Maximises `logLikelihood` over the free log-rates, then SDs and histograms at the maximum.
+    func fit(_ scheme: GatingScheme, logLikelihood: @escaping @Sendable (GatingScheme) throws -> Double,
+             histograms: (GatingScheme) throws -> [HistogramComparison]) throws -> KineticFitResult {
         let clock = ContinuousClock()
         let started = clock.now
-        let start = try ExactLikelihood.logLikelihood(scheme, records: records)
+        let start = try logLikelihood(scheme)
         guard start.isFinite else {
             throw GatingModelsError.nonFiniteLikelihood(context: "at the starting rates (log-likelihood \(start)); choose starting rates nearer the data")
         }
-        let objective = objectiveFunction(scheme, records)
+        let objective = objectiveFunction(scheme, logLikelihood)
         let result = maximise(objective, from: scheme.parameters)
         var evaluations = result.evaluations
         let fitted = try scheme.with(parameters: result.minimum)
@@ -54,13 +76,13 @@ public struct ExactFit: Sendable {
             }
         }
         let rates = Self.estimates(fitted, covariance: covariance)
-        let histograms = try records.flatMap { try HistogramComparison.comparisons(for: $0, scheme: fitted) }
+        let comparisons = try histograms(fitted)
         let elapsed = clock.now - started
         return KineticFitResult(route: "exact", scheme: fitted, rates: rates, logLikelihood: -result.value,
                                 initialLogLikelihood: start, iterations: result.iterations, evaluations: evaluations,
                                 converged: result.converged,
                                 wallSeconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18,
-                                logParameterCovariance: covariance, histograms: histograms)
+                                logParameterCovariance: covariance, histograms: comparisons)
     }
 
     /// Runs `method` on −objective; evaluations and iterations of both stages are added up.
@@ -85,12 +107,17 @@ public struct ExactFit: Sendable {
 
     /// θ ↦ log-likelihood (−∞ where the rates leave [minRate, maxRate] or the theory fails).
     public func objectiveFunction(_ scheme: GatingScheme, _ records: [LikelihoodRecord]) -> @Sendable ([Double]) -> Double {
+        objectiveFunction(scheme) { try ExactLikelihood.logLikelihood($0, records: records) }
+    }
+
+    /// θ ↦ `logLikelihood` of the scheme at θ, −∞ outside [minRate, maxRate] or where it throws.
+    func objectiveFunction(_ scheme: GatingScheme, _ logLikelihood: @escaping @Sendable (GatingScheme) throws -> Double)
+        -> @Sendable ([Double]) -> Double {
         let lo = minRate, hi = maxRate
         return { theta in
             let k = scheme.parameterMap.rateConstants(theta)
             guard k.allSatisfy({ $0.isFinite && $0 >= lo && $0 <= hi }) else { return -.infinity }
-            guard let s = try? scheme.with(parameters: theta),
-                  let l = try? ExactLikelihood.logLikelihood(s, records: records) else { return -.infinity }
+            guard let s = try? scheme.with(parameters: theta), let l = try? logLikelihood(s) else { return -.infinity }
             return l
         }
     }

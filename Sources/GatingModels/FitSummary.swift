@@ -5,6 +5,9 @@ import Foundation
 /// wall time. Non-finite numbers never appear: they become null.
 public struct FitSummary: Codable, Sendable, Equatable {
     public var route: String
+    /// `KineticFitResult.method`.
+    public var method: String
+    public var channels: Int
     public var scheme: String
     public var rates: [String: Double]
     public var rateSD: [String: Double?]
@@ -21,7 +24,7 @@ public struct FitSummary: Codable, Sendable, Equatable {
     public var evaluationsPerSecond: Double?
 
     enum CodingKeys: String, CodingKey {
-        case route, scheme, rates, rateSD = "rate_sd", rateRoles = "rate_roles", logLikelihood = "log_likelihood"
+        case route, method, channels, scheme, rates, rateSD = "rate_sd", rateRoles = "rate_roles", logLikelihood = "log_likelihood"
         case initialLogLikelihood = "initial_log_likelihood", r2, r2Ceiling = "r2_ceiling", iterations, evaluations, converged
         case wallSeconds = "wall_seconds", evaluationsPerSecond = "evaluations_per_second"
     }
@@ -29,6 +32,8 @@ public struct FitSummary: Codable, Sendable, Equatable {
     public init(_ r: KineticFitResult) {
         func finite(_ x: Double?) -> Double? { x.flatMap { $0.isFinite ? $0 : nil } }
         route = r.route
+        method = r.method
+        channels = r.channels
         scheme = r.scheme.name
         rates = Dictionary(r.rates.map { ($0.name, $0.value) }, uniquingKeysWith: { a, _ in a })
         rateSD = Dictionary(r.rates.map { ($0.name, finite($0.standardDeviation)) }, uniquingKeysWith: { a, _ in a })

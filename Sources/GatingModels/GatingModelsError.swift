@@ -38,6 +38,8 @@ public enum GatingModelsError: Error, Sendable, Equatable, CustomStringConvertib
     // MARK: - Data and fitting
     /// A record to fit has no resolvable openings (or no usable groups of intervals).
     case noOpenings(record: String)
+    /// An interval of a record is at a level (open channels) the patch cannot show.
+    case levelAboveChannels(record: String, interval: Int, level: Int, channels: Int)
     /// A fit or theory argument is out of range (negative resolution, empty data, …).
     case invalidArgument(name: String, reason: String)
     /// The likelihood was not finite at the starting rates.
@@ -60,6 +62,8 @@ public enum GatingModelsError: Error, Sendable, Equatable, CustomStringConvertib
         case let .complexEigenvalues(w): return "Q-matrix has complex eigenvalues (imaginary part \(w)); does the scheme obey microscopic reversibility?"
         case let .rootFindingFailed(c): return "HJC root finding failed: \(c)"
         case let .noOpenings(r): return "record '\(r)' has no usable openings"
+        case let .levelAboveChannels(r, i, level, n):
+            return "record '\(r)', interval \(i): level \(level) (open channels) is impossible with \(n) channel(s) in the patch; give --channels or check the idealisation"
         case let .invalidArgument(n, r): return "invalid \(n): \(r)"
         case let .nonFiniteLikelihood(c): return "likelihood is not finite: \(c)"
         }

@@ -17,7 +17,7 @@ public struct RateEstimate: Sendable, Equatable, Codable {
 /// log-likelihood, optimiser counts, wall time, and the dwell histograms with the ideal and
 /// apparent pdfs over them (`histograms`, with R² per histogram).
 public struct KineticFitResult: Sendable {
-    /// "exact" (HJC likelihood) or "ssa".
+    /// "exact" (maximum likelihood) or "ssa".
     public var route: String
     /// The scheme with the fitted rates.
     public var scheme: GatingScheme
@@ -40,6 +40,17 @@ public struct KineticFitResult: Sendable {
     public var histograms: [HistogramComparison]
     /// Loss at every iteration of a gradient (SSA) fit; empty for the exact route.
     public var lossCurve: [Double] = []
+    /// Channels in the patch the fit assumed.
+    public var channels = 1
+
+    /// What was maximised or minimised, in words (for reports and `fit.json`).
+    public var method: String {
+        switch (route, channels) {
+        case ("exact", 1): return "exact likelihood with HJC missed-event correction"
+        case ("exact", _): return "likelihood of \(channels) channels (aggregate Markov process), missed events corrected by HJC per level"
+        default: return "differentiable stochastic simulation of \(channels) channel\(channels == 1 ? "" : "s"): log-dwell-time quantile + open-fraction loss"
+        }
+    }
 
     /// Histogram name → R².
     public var r2: [String: Double] {

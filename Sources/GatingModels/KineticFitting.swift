@@ -3,7 +3,7 @@ import PatchData
 
 /// The fitting routes PatchFit offers.
 public enum FitRoute: String, Sendable, Codable, CaseIterable {
-    /// Exact HJC likelihood (one channel).
+    /// Maximum likelihood: exact HJC for one channel, first-order N-channel (MIL-style) for several.
     case exact
     /// Differentiable stochastic simulation (StochasticKinetics engine).
     case ssa
@@ -18,7 +18,7 @@ public struct FitSettings: Sendable, Equatable {
     /// t_crit in s for CHS groups; nil = no split (each stretch between unusable intervals
     /// and segment edges is one group).
     public var tCrit: Double?
-    /// Channels in the patch (the exact route needs 1).
+    /// Channels in the patch (the exact route's likelihood: HJC for 1, first-order N-channel above).
     public var channels: Int = 1
     /// Route.
     public var route: FitRoute = .exact
@@ -67,7 +67,8 @@ public struct FitInput: Sendable {
 /// Entry point for callers (CLI, Pipeline): prepares records and runs the requested routes.
 public enum KineticFitting {
     /// Checks settings before any work: resolution/t_crit finite and positive, channels ≥ 1,
-    /// the exact route (and so `both`) only for one channel, SSA iterations ≥ 4.
+    /// SSA iterations ≥ 4. (How many channels the exact route can take depends on the scheme:
+    /// `ChannelPatch` says so when the records are prepared.)
     public static func validate(_ s: FitSettings) throws {
         if let r = s.resolution, !(r.isFinite && r > 0) {
             throw GatingModelsError.invalidArgument(name: "resolution", reason: "\(r) s must be finite and > 0")
@@ -81,9 +82,6 @@ public enum KineticFitting {
         }
         guard s.ssaSimulationMultiple.isFinite && s.ssaSimulationMultiple >= 0.5 && s.ssaSimulationMultiple <= 1000 else {
             throw GatingModelsError.invalidArgument(name: "ssa simulation multiple", reason: "\(s.ssaSimulationMultiple): need 0.5…1000 simulated intervals per observed one")
-        }
-        if s.route != .ssa && s.channels > 1 {
-            throw GatingModelsError.invalidArgument(name: "channels", reason: "the exact likelihood is for one channel; \(s.channels) channels need the SSA route")
         }
     }
 
@@ -110,12 +108,15 @@ public enum KineticFitting {
         try validate(settings)
         var results: [KineticFitResult] = []
         if settings.route != .ssa {
-            let recs = try records(inputs, settings: settings)
             var fit = ExactFit()
             fit.optimizer.maxEvaluations = settings.maxEvaluations
             fit.method = settings.exactMethod
             fit.optimizer.progress = progress
-            results.append(try fit.fit(scheme, records: recs))
+            if settings.channels == 1 {
+                results.append(try fit.fit(scheme, records: try records(inputs, settings: settings)))
+            } else {
+                results.append(try fit.fit(scheme, patchRecords: try patchRecords(inputs, settings: settings)))
+            }
         }
         if settings.route != .exact {
             let recs = try ssaRecords(inputs, settings: settings)
@@ -130,6 +131,17 @@ public enum KineticFitting {
             results.append(try fit.fit(start, records: recs, channels: settings.channels, progress: progress))
         }
         return results
+    }
+
+    /// Prepares one N-channel likelihood record per input (`settings.channels` > 1).
+    public static func patchRecords(_ inputs: [FitInput], settings: FitSettings) throws -> [PatchRecord] {
+        try inputs.map { input in
+            let seq = input.sequence
+            let tRes = try resolution(of: seq, settings)
+            let tCrit = input.tCrit ?? settings.tCrit ?? .infinity
+            guard tCrit > 0, !tCrit.isNaN else { throw GatingModelsError.invalidArgument(name: "tcrit", reason: "\(tCrit) s must be > 0") }
+            return try PatchRecord(seq, conditions: input.conditions, resolution: tRes, tCrit: tCrit, channels: settings.channels)
+        }
     }
 
     /// Prepares one SSA record per input (resolution and t_crit as for the exact route).

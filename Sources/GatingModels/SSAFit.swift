@@ -86,6 +86,7 @@ public struct SSAFit: Sendable {
         result.iterations = iterations
         result.evaluations = iterations + replicates.count * replicateIterations
         result.lossCurve = main.losses
+        result.channels = channels
         // Converged: not stopped by the guard, and the last quarter's mean loss within 3× the best.
         let tail = main.losses.suffix(max(1, main.losses.count / 4))
         let minimum = main.losses.min() ?? .infinity

@@ -20,14 +20,16 @@ public struct SSARecord: Sendable {
     /// resolution is imposed on the simulated levels directly.
     public var observation: SSAObservation?
 
-    /// - Throws: `invalidArgument` for a non-positive resolution or t_crit, `noOpenings` when
-    ///   no opening survives the rule (nothing to fit).
+    /// - Throws: `invalidArgument` for a non-positive resolution or t_crit, `levelAboveChannels`
+    ///   for a level a patch of `channels` (> 1) cannot show, `noOpenings` when no opening
+    ///   survives the rule (nothing to fit).
     public init(_ sequence: DwellSequence, conditions: RecordConditions, resolution: Double, tCrit: Double?, channels: Int) throws {
         guard resolution.isFinite, resolution > 0 else {
             throw GatingModelsError.invalidArgument(name: "resolution", reason: "\(resolution) s must be finite and > 0")
         }
         if let t = tCrit, !(t > 0) { throw GatingModelsError.invalidArgument(name: "tcrit", reason: "\(t) s must be > 0") }
         name = sequence.provenance.file
+        if channels > 1 { try PatchRecord.checkLevels(sequence, channels: channels, record: name) }
         self.conditions = conditions
         self.resolution = resolution
         self.tCrit = tCrit

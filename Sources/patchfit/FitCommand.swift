@@ -7,11 +7,15 @@ import Pipeline
 struct FitCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "fit",
-        abstract: "Fit a gating scheme to idealised dwells by exact (HJC missed-event) likelihood.",
+        abstract: "Fit a gating scheme to idealised dwells: maximum likelihood and/or differentiable simulation.",
         discussion: """
             Each DWELLS file (SCAN .scn, QuB .dwt, Clampfit events, dwell CSV) is one record; give \
-            one --conc per file, or one for all. The resolution is imposed before fitting; groups \
-            of openings are split at shut times longer than --tcrit (CHS vectors, as HJCFIT). \
+            one --conc per file, or one for all. The resolution is imposed before fitting. The exact \
+            route maximises the HJC missed-event likelihood for one channel — groups of openings \
+            split at shut times longer than --tcrit (CHS vectors, as HJCFIT) — and, with --channels \
+            N > 1, the likelihood of N channels in the patch with levels 0…N open (missed events \
+            corrected per level; shut times longer than --tcrit split the record). The SSA route \
+            fits by differentiable stochastic simulation of the N channels. \
             Writes to --out: fitted-scheme.yaml, fit.json (rates, rate_sd, log_likelihood, r2, \
             route, iterations, wall_seconds), rates.csv, histograms.csv and pdf-curves.csv.
             """)
@@ -34,7 +38,7 @@ struct FitCommand: ParsableCommand {
     @Option(parsing: .upToNextOption, help: "Critical shut time t_crit in seconds that ends a group of openings (one value, or one per file; default: no split).")
     var tcrit: [Double] = []
 
-    @Option(help: "Channels in the patch (the exact route needs 1).")
+    @Option(help: "Channels in the patch; a record's level is then the number of open channels.")
     var channels: Int = 1
 
     @Option(help: "Fit route: exact, ssa or both.")

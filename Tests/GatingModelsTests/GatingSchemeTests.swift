@@ -170,10 +170,20 @@ final class GatingSchemeTests: XCTestCase {
         }
     }
 
-    func testMultiChannelExactIsAClearError() {
+    /// Any route takes several channels; none takes fewer than one; the exact route refuses a
+    /// patch whose aggregate process would be too large, naming the way out.
+    func testChannelCounts() throws {
         XCTAssertNoThrow(try KineticFitting.validate(FitSettings(resolution: 1e-4, channels: 2, route: .ssa)))
-        XCTAssertThrowsError(try KineticFitting.validate(FitSettings(resolution: 1e-4, channels: 2))) { e in
+        XCTAssertNoThrow(try KineticFitting.validate(FitSettings(resolution: 1e-4, channels: 2, route: .both)))
+        XCTAssertThrowsError(try KineticFitting.validate(FitSettings(resolution: 1e-4, channels: 0))) { e in
             guard case GatingModelsError.invalidArgument(name: "channels", _) = e else { return XCTFail("\(e)") }
+        }
+        let two = DwellSequence(dwells: [Dwell(level: 0, amplitude: 0, duration: 1e-2), Dwell(level: 1, amplitude: 5, duration: 1e-3),
+                                         Dwell(level: 2, amplitude: 10, duration: 1e-3), Dwell(level: 0, amplitude: 0, duration: 1e-2)],
+                                provenance: Provenance(file: "two.csv", format: .synthetic))
+        XCTAssertThrowsError(try KineticFitting.run(try ch82(), inputs: [FitInput(two, conditions: ch82Conditions)],
+                                                    settings: FitSettings(resolution: 1e-4, channels: 10))) { e in
+            guard case let GatingModelsError.invalidArgument(name: "channels", reason) = e, reason.contains("SSA route") else { return XCTFail("\(e)") }
         }
     }
 }

@@ -26,7 +26,8 @@ final class StageCommandTests: XCTestCase {
     }
 
     /// The SSA route from the CLI on a simulated two-channel dwell list: fit.json says so,
-    /// there is no exact likelihood, and the loss curve is written beside it.
+    /// there is no likelihood, and the loss curve is written beside it; the exact route on the
+    /// same list fits the two-channel likelihood.
     func testFitSSARouteTwoChannels() throws {
         let dwells = scratch.appendingPathComponent("two.csv").path
         let made = try CLI.run(["synthesize", "--scheme", "Data/schemes/cco.yaml", "--concentration", "1e-6", "--channels", "2", "--filter-hz", "5000",
@@ -46,9 +47,24 @@ final class StageCommandTests: XCTestCase {
         XCTAssertTrue(json["log_likelihood"] is NSNull || json["log_likelihood"] == nil)
         let loss = try String(contentsOf: out.appendingPathComponent("loss-curve.csv"), encoding: .utf8)
         XCTAssertEqual(loss.split(separator: "\n").count, 21)
-        let bad = try CLI.run(["fit", dwells, "--scheme", "Data/schemes/cco.yaml", "--channels", "2", "--route", "exact", "--out", out.path])
+
+        // The exact route on the same record: the two-channel likelihood, histograms per level.
+        let exact = try CLI.run(["fit", dwells, "--scheme", "Data/schemes/cco.yaml", "--conc", "1e-6", "--channels", "2",
+                                 "--resolution", "60e-6", "--route", "exact", "--json", "--out", scratch.appendingPathComponent("fit-exact").path])
+        XCTAssertEqual(exact.status, 0, exact.stderr)
+        let summary = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(exact.stdout.utf8)) as? [String: Any])
+        XCTAssertEqual(summary["route"] as? String, "exact")
+        XCTAssertEqual(summary["channels"] as? Int, 2)
+        XCTAssertTrue((summary["method"] as? String ?? "").contains("2 channels"))
+        XCTAssertTrue((summary["log_likelihood"] as? Double ?? .nan).isFinite)
+        let r2 = try XCTUnwrap(summary["r2"] as? [String: Any])
+        XCTAssertTrue(r2.keys.contains { $0.hasSuffix("level 2") }, "\(r2.keys)")
+
+        // More channels than the likelihood's state space allows: a clear error, not a hang.
+        let bad = try CLI.run(["fit", dwells, "--scheme", "Data/schemes/cco.yaml", "--conc", "1e-6", "--channels", "40",
+                               "--resolution", "60e-6", "--route", "exact", "--out", out.path])
         XCTAssertNotEqual(bad.status, 0)
-        XCTAssertTrue(bad.stderr.contains("channels"), bad.stderr)
+        XCTAssertTrue(bad.stderr.contains("channels") && bad.stderr.contains("SSA route"), bad.stderr)
     }
 
     func testFitCH82ScnJson() throws {

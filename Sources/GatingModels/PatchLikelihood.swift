@@ -1,0 +1,57 @@
+import Foundation
+
+/// The log-likelihood of multi-level records from a patch of N identical independent channels
+/// (the aggregate Markov process of `ChannelPatch`) with missed events corrected per level
+/// (`PatchMissedEvents`: HJC by default, or the first-order form QuB's MIL uses). For each
+/// stretch of intervals (ℓ₀, t₀), (ℓ₁, t₁), …, (ℓ_m, t_m):
+///   L = p∞|ℓ₀ · eG*_ℓ₀ℓ₁ · ∏_{i=1}^{m−1} eG_ℓiℓi+1(t_i) · u,
+/// with eG_ac(t) the apparent-dwell density matrix at level a ending at c and eG* its integral
+/// over all t: the first interval's length is unknown (recording started in it at
+/// equilibrium) and the last one's unused (it is cut short).
+public enum PatchLikelihood {
+    /// Log-likelihood of `records` with the scheme's current rates.
+    /// - Throws: theory errors (overflowing rates, complex eigenvalues). A stretch with zero
+    ///   likelihood gives −∞ (not an error), so optimisers can step back.
+    public static func logLikelihood(_ scheme: GatingScheme, records: [PatchRecord],
+                                     correction: PatchMissedEvents.Correction = .hjc) throws -> Double {
+        var total = 0.0
+        var cache: [String: PatchMissedEvents] = [:]
+        for r in records {
+            let key = "\(r.conditions.concentration)|\(r.conditions.voltage)|\(r.resolution)|\(r.channels)"
+            let theory: PatchMissedEvents
+            if let t = cache[key] { theory = t } else {
+                theory = try PatchMissedEvents(try ChannelPatch(try scheme.qMatrix(r.conditions), channels: r.channels),
+                                               resolution: r.resolution, correction: correction)
+                cache[key] = theory
+            }
+            total += try logLikelihood(theory: theory, stretches: r.stretches)
+            if !total.isFinite { return total }
+        }
+        return total
+    }
+
+    /// Sum over stretches with one theory.
+    static func logLikelihood(theory: PatchMissedEvents, stretches: [PatchRecord.Stretch]) throws -> Double {
+        var starts: [Int: [Double]] = [:]
+        var total = 0.0
+        for s in stretches {
+            let first = s.levels[0]
+            let p0: [Double]
+            if let p = starts[first] { p0 = p } else { p0 = try theory.equilibriumWithin(level: first); starts[first] = p0 }
+            var v = theory.handOver(p0, from: first, to: s.levels[1])
+            var logScale = 0.0
+            for i in 1..<(s.levels.count - 1) {
+                v = theory.propagate(v, from: s.levels[i], to: s.levels[i + 1], duration: s.durations[i])
+                // Rescale so long stretches do not underflow.
+                let sum = v.reduce(0) { $0 + abs($1) }
+                guard sum > 0, sum.isFinite else { return -.infinity }
+                logScale += log(sum)
+                for k in v.indices { v[k] /= sum }
+            }
+            let l = v.reduce(0, +)
+            guard l > 0, l.isFinite else { return -.infinity }
+            total += logScale + log(l)
+        }
+        return total
+    }
+}
