@@ -114,13 +114,10 @@ enum ReportAssembly {
                 return SchemeTransition(from: pair.forward.from, to: pair.forward.to, forward: label(pair.forward),
                                         backward: pair.backward.map(label))
             })
-        var notes = result.converged ? [] : [result.route == "ssa"
+        let notes = result.converged ? [] : [result.route == "ssa"
             ? "The SSA fit did not settle (its loss did not stay near its best); the rates shown are its best iterate and have no SDs — treat them with care."
             : "The optimiser stopped before converging; treat the rates with care."]
-        if result.channels > 1 && result.route == "exact" {
-            notes.append("Fitted as \(result.method): exact for excursions from a level that stay at one other level; excursions through several levels, each shorter than the resolution, are approximated.")
-        }
-        return FitOutput(route: result.route, rates: rates, logLikelihood: result.logLikelihood.isFinite ? result.logLikelihood : nil,
+        return FitOutput(route: "\(result.route): \(result.method)", rates: rates, logLikelihood: result.logLikelihood.isFinite ? result.logLikelihood : nil,
                          rSquared: result.histograms.compactMap { h in h.r2.map { LabelledValue(h.name, $0) } },
                          rSquaredCeiling: result.histograms.compactMap { h in h.r2Ceiling.map { LabelledValue(h.name, $0) } },
                          iterations: result.iterations, wallSeconds: result.wallSeconds, dwellHistograms: histograms,

@@ -55,6 +55,7 @@ struct IdealiseOutput: Codable, Sendable {
 
 /// What the fit stage leaves in the cache: everything the report shows about the fit.
 struct FitOutput: Codable, Sendable {
+    /// The route and, after a colon, what it maximised or minimised (`KineticFitResult.method`).
     var route: String
     var rates: [RateRow]
     var logLikelihood: Double?
