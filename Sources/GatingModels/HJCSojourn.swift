@@ -45,7 +45,7 @@ struct HJCSojourn: Sendable {
         // Exact part: spectral expansion of the full Q (eigenvalues −λ_i).
         let perm = a + f
         let qPerm = q.matrix.submatrix(rows: perm, columns: perm)
-        let spec = try qPerm.spectralDecomposition()
+        let spec = Self.mergingEqualEigenvalues(try qPerm.spectralDecomposition())
         let aIdx = Array(0..<kA), fIdx = Array(kA..<(kA + kF))
         lambdas = spec.eigenvalues.map { -$0 }
         let n = lambdas.count
@@ -100,6 +100,25 @@ struct HJCSojourn: Sendable {
         asymptoticTerms = terms
         integratedSurvivor = try (-w.h(0)).inverse()
         wPrime0 = w.derivative(0)
+    }
+
+    /// The expansion below divides by λ_i − λ_j, so it needs distinct eigenvalues. A Q-matrix
+    /// that obeys microscopic reversibility is diagonalisable, so the spectral matrices of an
+    /// eigenvalue that occurs several times (common for the aggregate of N identical channels,
+    /// whose eigenvalues are sums of one channel's) add up to that eigenvalue's projector:
+    /// merge eigenvalues that agree to 1e-9 of the spectral radius.
+    static func mergingEqualEigenvalues(_ spec: SpectralDecomposition) -> SpectralDecomposition {
+        let scale = max(spec.eigenvalues.map(abs).max() ?? 0, 1e-300)
+        var values: [Double] = [], matrices: [Matrix] = []
+        for (i, lambda) in spec.eigenvalues.enumerated() {     // ascending
+            if let last = values.last, abs(lambda - last) <= 1e-9 * scale {
+                matrices[matrices.count - 1] = matrices[matrices.count - 1] + spec.spectralMatrices[i]
+            } else {
+                values.append(lambda)
+                matrices.append(spec.spectralMatrices[i])
+            }
+        }
+        return SpectralDecomposition(eigenvalues: values, spectralMatrices: matrices)
     }
 
     // MARK: - eG_AF(t)

@@ -101,6 +101,23 @@ final class PatchLikelihoodTests: XCTestCase {
         }
     }
 
+    /// Five channels of C–C–O with all rates 1000 s⁻¹: one channel's eigenvalues are 0, −1000,
+    /// −3000, so the aggregate's (sums of five) repeat exactly (3 × 1000 = 3000). The HJC
+    /// expansion divides by eigenvalue differences; merged repeated eigenvalues keep the
+    /// likelihood finite and continuous — equal to that at rates perturbed by 1e-6, where the
+    /// eigenvalues are distinct, to 1e-6 relative (it was NaN).
+    func testRepeatedEigenvaluesOfTheAggregate() throws {
+        let scheme = try GatingScheme(yaml: SSAFitTests.truthYAML).with(rates: ["k12": 1000, "k21": 1000, "k23": 1000, "k32": 1000])
+        let data = try SchemeSimulation.dwellSequence(scheme, conditions: RecordConditions(), channels: 5, duration: 2,
+                                                      resolution: 1e-4, seed: 5)
+        let record = try PatchRecord(data, conditions: RecordConditions(), resolution: 1e-4, channels: 5)
+        let exact = try PatchLikelihood.logLikelihood(scheme, records: [record])
+        let nudged = try PatchLikelihood.logLikelihood(try scheme.with(rates: ["k12": 1000 * (1 + 1e-6), "k23": 1000 * (1 - 1e-6)]),
+                                                       records: [record])
+        XCTAssertTrue(exact.isFinite, "\(exact)")
+        XCTAssertEqual(exact, nudged, accuracy: 1e-6 * abs(exact))
+    }
+
     /// Stretches: a long shutting (t_crit) ends one and starts the next; an unusable interval
     /// ends one; equal neighbours join; a level above the channel count is a typed error naming
     /// the interval; too many aggregate states is a typed error.
