@@ -8,6 +8,8 @@ public struct FitSummary: Codable, Sendable, Equatable {
     /// `KineticFitResult.method`.
     public var method: String
     public var channels: Int
+    /// `KineticFitResult.warnings`.
+    public var warnings: [String]
     public var scheme: String
     public var rates: [String: Double]
     public var rateSD: [String: Double?]
@@ -24,7 +26,7 @@ public struct FitSummary: Codable, Sendable, Equatable {
     public var evaluationsPerSecond: Double?
 
     enum CodingKeys: String, CodingKey {
-        case route, method, channels, scheme, rates, rateSD = "rate_sd", rateRoles = "rate_roles", logLikelihood = "log_likelihood"
+        case route, method, channels, warnings, scheme, rates, rateSD = "rate_sd", rateRoles = "rate_roles", logLikelihood = "log_likelihood"
         case initialLogLikelihood = "initial_log_likelihood", r2, r2Ceiling = "r2_ceiling", iterations, evaluations, converged
         case wallSeconds = "wall_seconds", evaluationsPerSecond = "evaluations_per_second"
     }
@@ -34,6 +36,7 @@ public struct FitSummary: Codable, Sendable, Equatable {
         route = r.route
         method = r.method
         channels = r.channels
+        warnings = r.warnings
         scheme = r.scheme.name
         rates = Dictionary(r.rates.map { ($0.name, $0.value) }, uniquingKeysWith: { a, _ in a })
         rateSD = Dictionary(r.rates.map { ($0.name, finite($0.standardDeviation)) }, uniquingKeysWith: { a, _ in a })

@@ -42,6 +42,8 @@ public struct KineticFitResult: Sendable {
     public var lossCurve: [Double] = []
     /// Channels in the patch the fit assumed.
     public var channels = 1
+    /// What a reader of the rates should know (approximations that may bias them).
+    public var warnings: [String] = []
 
     /// What was maximised or minimised, in words (for reports and `fit.json`).
     public var method: String {

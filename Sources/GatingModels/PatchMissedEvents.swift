@@ -8,8 +8,8 @@ import Foundation
 /// resolution rule (`ResolutionImposition`) ends a dwell at the first *level* sojourn ≥ τ;
 /// HJC ends it at the first sojourn in F ≥ τ. The two agree whenever an excursion from a stays
 /// at one level — always for the middle level of two channels, since levels move by ±1 — and
-/// differ only for excursions with two or more level changes all shorter than τ (second order
-/// in τ).
+/// differ for a sojourn shorter than τ that leads on to a third level (`passThroughFraction`;
+/// its effect on fitted rates is measured at `ExactFit.passThroughLimit`).
 ///
 /// **First order** (`.firstOrder`; Qin, Auerbach & Sachs 1996, Biophys J 70:264, the correction
 /// QuB's MIL uses; the two-class case is `MissedEventsTheory.firstOrderQ`): with blocks of the
@@ -49,6 +49,8 @@ public struct PatchMissedEvents: Sendable {
     /// among those others.
     let sojourns: [HJCSojourn]
     let slots: [[[Int]]]
+    /// M_B = ∫₀^τ e^{Q_BB s} ds per level.
+    let missed: [Matrix]
 
     /// - Throws: `invalidArgument` for a negative or non-finite resolution; theory errors
     ///   (complex eigenvalues, singular blocks, overflowing rates).
@@ -132,6 +134,34 @@ public struct PatchMissedEvents: Sendable {
         self.kernels = kernels
         self.sojourns = sojourns
         self.slots = slots
+        self.missed = missed
+    }
+
+    /// Of all sojourns at a level (at equilibrium), the fraction shorter than τ that lead on to
+    /// a third level (a → short b → c ≠ a): the excursions HJC per level approximates — it
+    /// times them from the start of b where the resolution rule times c from its own start.
+    /// 0 for one channel. What it does to fitted rates is measured at `ExactFit.passThroughLimit`.
+    public func passThroughFraction() throws -> Double {
+        let p = try patch.equilibrium()
+        let q = patch.matrix
+        var entries = 0.0, passing = 0.0
+        for b in 0..<levelCount {
+            // Flux into level b's states from each other level a.
+            for a in 0..<levelCount where a != b {
+                var flux = [Double](repeating: 0, count: levelStates[b].count)
+                for i in levelStates[a] {
+                    for (y, j) in levelStates[b].enumerated() { flux[y] += p[i] * q[i, j] }
+                }
+                entries += flux.reduce(0, +)
+                let short = flux * missed[b]                      // time-weighted occupancy while short
+                for c in 0..<levelCount where c != a && c != b {
+                    for (x, i) in levelStates[b].enumerated() {
+                        for j in levelStates[c] { passing += short[x] * q[i, j] }
+                    }
+                }
+            }
+        }
+        return entries > 0 ? passing / entries : 0
     }
 
     /// Number of levels (N + 1).

@@ -114,9 +114,9 @@ enum ReportAssembly {
                 return SchemeTransition(from: pair.forward.from, to: pair.forward.to, forward: label(pair.forward),
                                         backward: pair.backward.map(label))
             })
-        let notes = result.converged ? [] : [result.route == "ssa"
+        let notes = (result.converged ? [] : [result.route == "ssa"
             ? "The SSA fit did not settle (its loss did not stay near its best); the rates shown are its best iterate and have no SDs — treat them with care."
-            : "The optimiser stopped before converging; treat the rates with care."]
+            : "The optimiser stopped before converging; treat the rates with care."]) + result.warnings
         return FitOutput(route: "\(result.route): \(result.method)", rates: rates, logLikelihood: result.logLikelihood.isFinite ? result.logLikelihood : nil,
                          rSquared: result.histograms.compactMap { h in h.r2.map { LabelledValue(h.name, $0) } },
                          rSquaredCeiling: result.histograms.compactMap { h in h.r2Ceiling.map { LabelledValue(h.name, $0) } },

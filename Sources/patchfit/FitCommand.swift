@@ -133,6 +133,7 @@ struct FitCommand: ParsableCommand {
             try AtomicFile.write(r.histogramCSV, to: path("histograms\(suffix).csv"))
             try AtomicFile.write(r.pdfCSV, to: path("pdf-curves\(suffix).csv"))
             if !r.lossCurve.isEmpty { try AtomicFile.write(r.lossCurveCSV, to: path("loss-curve\(suffix).csv")) }
+            for w in r.warnings { FileHandle.standardError.write(Data("warning: \(w)\n".utf8)) }
             if json { print(String(decoding: summary, as: UTF8.self)) }
         }
     }
