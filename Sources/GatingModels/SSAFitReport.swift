@@ -3,8 +3,10 @@ import StochasticKinetics
 
 /// Turns an SSA estimate into the `KineticFitResult` a report draws. One channel: the exact
 /// HJC log-likelihood at the estimate (comparable with the exact route's) and the theoretical
-/// ideal and apparent pdfs. Several channels: no closed-form likelihood (reported as NaN, which
-/// summaries print as absent) and histograms predicted by simulating the fitted scheme.
+/// ideal and apparent pdfs. Several channels: the N-channel likelihood at the estimate when the
+/// aggregate process is small enough (`ChannelPatch.maximumStates`; else NaN, which summaries
+/// print as absent) and histograms predicted by simulating the fitted scheme (the SSA route's
+/// own view, which includes what the likelihood approximates).
 enum SSAFitReport {
     static func result(scheme start: GatingScheme, fitted: GatingScheme, records: [SSARecord], channels: Int,
                        objective: SSAObjective, covariance: Matrix?, seed: UInt64) throws -> KineticFitResult {
@@ -20,6 +22,14 @@ enum SSAFitReport {
             initial = (try? ExactLikelihood.logLikelihood(start, records: likelihoodRecords)) ?? .nan
             histograms = try likelihoodRecords.flatMap { try HistogramComparison.comparisons(for: $0, scheme: fitted) }
         } else {
+            let patchRecords = try? records.map {
+                try PatchRecord($0.resolved, conditions: $0.conditions, resolution: $0.resolution,
+                                tCrit: max($0.tCrit ?? .infinity, $0.resolution), channels: channels, name: $0.name)
+            }
+            if let patchRecords {
+                logLikelihood = (try? PatchLikelihood.logLikelihood(fitted, records: patchRecords)) ?? .nan
+                initial = (try? PatchLikelihood.logLikelihood(start, records: patchRecords)) ?? .nan
+            }
             histograms = try simulatedHistograms(fitted: fitted, records: records, objective: objective, seed: seed)
         }
         return KineticFitResult(route: "ssa", scheme: fitted, rates: rates, logLikelihood: logLikelihood,

@@ -125,7 +125,7 @@ struct FitCommand: ParsableCommand {
         for r in results {
             let suffix = results.count > 1 ? "-\(r.route)" : ""
             let summary = try FitSummary(r).jsonData()
-            let likelihood = r.logLikelihood.isFinite ? "log-likelihood \(r.logLikelihood)" : "no exact likelihood for \(channels) channels"
+            let likelihood = r.logLikelihood.isFinite ? "log-likelihood \(r.logLikelihood)" : "no likelihood for \(channels) channels of this scheme"
             try AtomicFile.write(r.scheme.yamlString(comment: "Fitted by patchfit fit (route \(r.route)); \(likelihood)"),
                                  to: path("fitted-scheme\(suffix).yaml"))
             try AtomicFile.write(summary, to: path("fit\(suffix).json"))
