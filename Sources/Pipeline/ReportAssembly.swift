@@ -81,7 +81,9 @@ enum ReportAssembly {
             let rates = ssa.rates.filter { $0.role != "fixed" }.map { r in
                 r.standardDeviation.map { String(format: "%@ %.4g ± %.2g", r.name, r.value, $0) } ?? String(format: "%@ %.4g", r.name, r.value)
             }
-            output.notes.append("The SSA route on the same record (started from the exact fit): " + rates.joined(separator: ", ") + ".")
+            let likelihood = ssa.logLikelihood.isFinite
+                ? String(format: "; log-likelihood there %.2f (the exact fit's maximum: %.2f)", ssa.logLikelihood, result.logLikelihood) : ""
+            output.notes.append("The SSA route on the same record (started from the exact fit): " + rates.joined(separator: ", ") + likelihood + ".")
         }
         return output
     }

@@ -95,6 +95,49 @@ final class PipelineRunTests: XCTestCase {
         }
     }
 
+    /// Two channels in a patch with both routes: the page shows the two-channel likelihood's fit
+    /// (route and method named), and the SSA route's note gives its rates and the likelihood at
+    /// them beside the maximum.
+    func testTwoChannelPatchWithBothRoutes() throws {
+        let schemes = CLI.packageRoot.appendingPathComponent("Data/schemes")
+        let yaml = """
+            name: patch
+            kind: synthetic-channel
+            output: \(scratch.appendingPathComponent("out-patch").path)
+            synthetic:
+              scheme: \(schemes.appendingPathComponent("cco.yaml").path)
+              concentration: 10e-6
+              channels: 2
+              duration: 2
+              sample_rate: 50000
+              filter_hz: 5000
+              noise_rms: 0.4
+              seed: 2
+            condition:
+              acquisition_filter_hz: 5000
+            idealise:
+              method: skm
+              levels: 3
+              open_direction: up
+              resolution: 60e-6
+            fit:
+              scheme: \(schemes.appendingPathComponent("cco-start.yaml").path)
+              concentration: 10e-6
+              route: both
+              channels: 2
+              iterations: 8
+              bootstrap: 0
+
+            """
+        let path = scratch.appendingPathComponent("patch.yaml").path
+        try yaml.write(toFile: path, atomically: true, encoding: .utf8)
+        let result = try CLI.run(["run", path, "--quiet"])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        let summary = try String(contentsOf: scratch.appendingPathComponent("out-patch/synthetic-001/summary.json"), encoding: .utf8)
+        XCTAssertTrue(summary.contains("exact: likelihood of 2 channels"), "route and method")
+        XCTAssertTrue(summary.contains("The SSA route on the same record") && summary.contains("log-likelihood there"), "SSA note")
+    }
+
     func testBatchWithCorruptAndUnsupportedFilesFinishesTheRestAndNamesTheFailures() throws {
         let folder = try batchFolder(copies: 1)
         let good = try Data(contentsOf: folder.appendingPathComponent("cell1.nwb"))
