@@ -98,11 +98,15 @@ public struct ExactFit: Sendable {
         let rates = Self.estimates(fitted, covariance: covariance)
         let comparisons = try histograms(fitted)
         let elapsed = clock.now - started
-        return KineticFitResult(route: "exact", scheme: fitted, rates: rates, logLikelihood: -result.value,
-                                initialLogLikelihood: start, iterations: result.iterations, evaluations: evaluations,
-                                converged: result.converged,
-                                wallSeconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18,
-                                logParameterCovariance: covariance, histograms: comparisons)
+        var fitResult = KineticFitResult(route: "exact", scheme: fitted, rates: rates, logLikelihood: -result.value,
+                                         initialLogLikelihood: start, iterations: result.iterations, evaluations: evaluations,
+                                         converged: result.converged,
+                                         wallSeconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18,
+                                         logParameterCovariance: covariance, histograms: comparisons)
+        if covariance == nil && !result.minimum.isEmpty {
+            fitResult.uncertainty = computeStandardDeviations ? "no rate SDs (the information matrix is not negative definite at the maximum)" : "no rate SDs (not asked for)"
+        }
+        return fitResult
     }
 
     /// Runs `method` on −objective; evaluations and iterations of both stages are added up.

@@ -44,14 +44,18 @@ public struct KineticFitResult: Sendable {
     public var channels = 1
     /// What a reader of the rates should know (approximations that may bias them).
     public var warnings: [String] = []
+    /// How the rate SDs were obtained.
+    public var uncertainty = "rate SDs: observed information (Hessian of the log-likelihood)"
 
     /// What was maximised or minimised, in words (for reports and `fit.json`).
     public var method: String {
+        let what: String
         switch (route, channels) {
-        case ("exact", 1): return "exact likelihood with HJC missed-event correction"
-        case ("exact", _): return "likelihood of \(channels) channels (aggregate Markov process), missed events corrected by HJC per level"
-        default: return "differentiable stochastic simulation of \(channels) channel\(channels == 1 ? "" : "s"): log-dwell-time quantile + open-fraction loss"
+        case ("exact", 1): what = "exact likelihood with HJC missed-event correction"
+        case ("exact", _): what = "likelihood of \(channels) channels (aggregate Markov process), missed events corrected by HJC per level"
+        default: what = "differentiable stochastic simulation of \(channels) channel\(channels == 1 ? "" : "s"): log-dwell-time quantile + open-fraction loss"
         }
+        return "\(what); \(uncertainty)"
     }
 
     /// Histogram name → R².
