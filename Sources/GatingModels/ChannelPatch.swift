@@ -19,9 +19,10 @@ public struct ChannelPatch: Sendable {
     /// The single-channel Q-matrix it was built from.
     public let single: QMatrix
 
-    /// Aggregate states allowed. The HJC terms grow as the cube of the states: one likelihood
-    /// evaluation of a 2-s C–C–O record took 0.01 s with 5 channels (21 states), 0.29 s with 10
-    /// (66), 1.7 s with 14 (120) — a fit needs ~150 of them. The SSA route has no such limit.
+    /// Aggregate states allowed. The HJC terms grow about as the cube of the states: one
+    /// likelihood evaluation of a 2-s C–C–O record takes 0.01 s with 5 channels (21 states),
+    /// 0.14 s with 10 (66), 0.77 s with 14 (120) — a fit needs ~150 of them. The SSA route has
+    /// no such limit.
     public static let maximumStates = 150
 
     /// - Throws: `invalidArgument` for fewer than one channel, or more aggregate states than

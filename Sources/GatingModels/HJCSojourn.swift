@@ -22,12 +22,14 @@ struct HJCSojourn: Sendable {
     let exitFactor: Matrix
     /// λ_i, eigenvalues of −Q (full Q).
     let lambdas: [Double]
-    /// C_imr Q_AF exp(Q_FF τ), indexed [i][m][r] (HJC 1990 eqs. 3.?–3.?).
-    let exactTerms: [[[Matrix]]]
+    /// C_imr (kA × kA), indexed [i][m][r] (HJC 1990 eqs. 3.?–3.?): eR_A(u) for u < 2τ.
+    let survivorTerms: [[[Matrix]]]
     /// Roots s_i of det W(s) = 0 (negative), ascending.
     let roots: [Double]
     /// R_i Q_AF exp(Q_FF τ): the asymptotic components of eG_AF.
     let asymptoticTerms: [Matrix]
+    /// R_i alone (kA × kA): eR_A(u) for u ≥ 2τ.
+    let survivorAsymptoticTerms: [Matrix]
     /// (−H(0))⁻¹ = eR*(0) = ∫₀^∞ eR(u) du.
     let integratedSurvivor: Matrix
     /// W'(0), for the mean apparent sojourn.
@@ -53,23 +55,33 @@ struct HJCSojourn: Sendable {
         var c = [[[Matrix]]](repeating: [], count: n)
         for i in 0..<n { c[i] = [[spec.spectralMatrices[i].submatrix(rows: aIdx, columns: aIdx)]] }
         if Self.exactOrder >= 1 {
+            // Sums over j first, then one product each: Σ_j a_ij D_i C_j = D_i (Σ_j a_ij C_j) and
+            // Σ_j b_ij D_j C_i = (Σ_j b_ij D_j) C_i — n products per term instead of n² (the
+            // aggregate of N channels has n in the hundreds).
             for m in 1...Self.exactOrder {
                 for i in 0..<n {
                     var row: [Matrix] = []
                     for nn in 0...m {
                         var cm = Matrix(rows: kA, columns: kA)
                         if nn >= 1 { cm = cm + (1 / Double(nn)) * (d[i] * c[i][m - 1][nn - 1]) }
-                        for j in 0..<n where j != i {
-                            let dl = lambdas[i] - lambdas[j]
-                            if nn == 0 {
-                                for r in 0..<m {
-                                    cm = cm + (factorial(r) / pow(-dl, Double(r + 1))) * (d[i] * c[j][m - 1][r])
+                        if nn == 0 {
+                            for r in 0..<m {
+                                var weighted = Matrix(rows: kA, columns: kA)
+                                for j in 0..<n where j != i {
+                                    let dl = lambdas[i] - lambdas[j]
+                                    weighted.addScaled(c[j][m - 1][r], factorial(r) / pow(-dl, Double(r + 1)))
                                 }
+                                cm = cm + d[i] * weighted
                             }
-                            if nn <= m - 1 {
-                                for r in nn..<m {
-                                    cm = cm - (factorial(r) / (factorial(nn) * pow(dl, Double(r - nn + 1)))) * (d[j] * c[i][m - 1][r])
+                        }
+                        if nn <= m - 1 {
+                            for r in nn..<m {
+                                var weighted = Matrix(rows: kA, columns: kA)
+                                for j in 0..<n where j != i {
+                                    let dl = lambdas[i] - lambdas[j]
+                                    weighted.addScaled(d[j], factorial(r) / (factorial(nn) * pow(dl, Double(r - nn + 1))))
                                 }
+                                cm = cm - weighted * c[i][m - 1][r]
                             }
                         }
                         row.append(cm)
@@ -79,14 +91,14 @@ struct HJCSojourn: Sendable {
             }
         }
         let ef = exitFactor
-        exactTerms = c.map { byM in byM.map { byR in byR.map { $0 * ef } } }
+        survivorTerms = c
 
         // Asymptotic part: H(s) = Q_AA + Σ_k M_k g_k(s), M_k = Q_AF B_k Q_FA, with B_k the
         // spectral matrices of Q_FF (eigenvalues μ_k) and g_k(s) = ∫₀^τ e^{(μ_k − s)t} dt.
         let mk = specFF.spectralMatrices.map { qAF * $0 * qFA }
         let w = WFunction(qAA: qAA, mk: mk, mu: specFF.eigenvalues, tau: tau)
         roots = asymptotic ? try w.roots() : []
-        var terms: [Matrix] = []
+        var terms: [Matrix] = [], survivor: [Matrix] = []
         for s in roots {
             let h = w.h(s)
             let pair = try h.eigenpair(closestTo: s)
@@ -96,8 +108,10 @@ struct HJCSojourn: Sendable {
             var r = Matrix(rows: kA, columns: kA)
             for x in 0..<kA { for y in 0..<kA { r[x, y] = cvec[x] * rvec[y] / denom } }
             terms.append(r * ef)
+            survivor.append(r)
         }
         asymptoticTerms = terms
+        survivorAsymptoticTerms = survivor
         integratedSurvivor = try (-w.h(0)).inverse()
         wPrime0 = w.derivative(0)
     }
@@ -125,27 +139,29 @@ struct HJCSojourn: Sendable {
 
     /// Row vector × eG_AF(t): the likelihood step for an apparent sojourn of length t.
     /// Exact for t < 3τ, asymptotic beyond; t < τ gives zeros (such a sojourn cannot be seen).
+    /// v · eR_A(u) first (n terms of kA × kA), then one product with the exit factor: for an
+    /// aggregate of N channels kF is several times kA, and n is in the hundreds.
     func propagate(_ v: [Double], duration t: Double) -> [Double] {
-        var out = [Double](repeating: 0, count: kF)
         let u = t - tRes
-        guard u >= 0 else { return out }
+        guard u >= 0 else { return [Double](repeating: 0, count: kF) }
+        var out = [Double](repeating: 0, count: kA)
         if u < 2 * tRes {
-            for i in exactTerms.indices {
+            for i in survivorTerms.indices {
                 for m in 0...Self.exactOrder {
                     let x = u - Double(m) * tRes
                     if x < 0 { continue }
                     let e = exp(-lambdas[i] * x) * (m % 2 == 0 ? 1 : -1)
                     var xr = 1.0
                     for r in 0...m {
-                        accumulate(&out, v, exactTerms[i][m][r], e * xr)
+                        accumulate(&out, v, survivorTerms[i][m][r], e * xr)
                         xr *= x
                     }
                 }
             }
         } else {
-            for (i, s) in roots.enumerated() { accumulate(&out, v, asymptoticTerms[i], exp(s * u)) }
+            for (i, s) in roots.enumerated() { accumulate(&out, v, survivorAsymptoticTerms[i], exp(s * u)) }
         }
-        return out
+        return out * exitFactor
     }
 
     /// The matrix eG_AF(t) (rows = starting A state).
@@ -172,10 +188,11 @@ struct HJCSojourn: Sendable {
         return total
     }
 
+    /// out += scale · v · m for a kA × kA matrix m.
     private func accumulate(_ out: inout [Double], _ v: [Double], _ m: Matrix, _ scale: Double) {
         for a in 0..<kA where v[a] != 0 {
             let va = v[a] * scale
-            for b in 0..<kF { out[b] += va * m[a, b] }
+            for b in 0..<kA { out[b] += va * m[a, b] }
         }
     }
 }

@@ -87,6 +87,16 @@ public struct Matrix: Sendable, Equatable, CustomStringConvertible {
 
     // MARK: - Arithmetic
 
+    /// self += s · b, in place (sums of many scaled matrices without a copy each).
+    public mutating func addScaled(_ b: Matrix, _ s: Double) {
+        precondition(rows == b.rows && columns == b.columns)
+        elements.withUnsafeMutableBufferPointer { x in
+            b.elements.withUnsafeBufferPointer { y in
+                for k in x.indices { x[k] += s * y[k] }
+            }
+        }
+    }
+
     public static func + (a: Matrix, b: Matrix) -> Matrix {
         precondition(a.rows == b.rows && a.columns == b.columns)
         var m = a
