@@ -24,21 +24,39 @@ public enum PatchLikelihood {
                                                resolution: r.resolution, correction: correction)
                 cache[key] = theory
             }
-            total += try logLikelihood(theory: theory, stretches: r.stretches)
+            total += try logLikelihood(theory: theory, stretches: r.stretches, tCrit: r.tCrit)
             if !total.isFinite { return total }
         }
         return total
     }
 
-    /// Sum over stretches with one theory.
-    static func logLikelihood(theory: PatchMissedEvents, stretches: [PatchRecord.Stretch]) throws -> Double {
+    /// Sum over stretches with one theory. A stretch that starts with a shut interval longer
+    /// than t_crit starts from φ₀ H₀c (φ₀ the entry distribution of shut dwells, H₀c = ∫ from
+    /// t_crit of their density ending at the next level c), normalised; one that ends with such
+    /// an interval ends with H₀ u — the CHS start and end vectors (for one channel this is the
+    /// HJCFIT likelihood exactly, tested).
+    static func logLikelihood(theory: PatchMissedEvents, stretches: [PatchRecord.Stretch], tCrit: Double) throws -> Double {
         var starts: [Int: [Double]] = [:]
+        var longStart: [Int: [Double]] = [:]
+        var longEnd: [Double]? = nil
+        var shutEntry: [Double]? = nil
+        func isLongShut(_ level: Int, _ d: Double) -> Bool { level == 0 && tCrit.isFinite && d > tCrit }
         var total = 0.0
         for s in stretches {
-            let first = s.levels[0]
-            let p0: [Double]
-            if let p = starts[first] { p0 = p } else { p0 = try theory.equilibriumWithin(level: first); starts[first] = p0 }
-            var v = theory.handOver(p0, from: first, to: s.levels[1])
+            let first = s.levels[0], next = s.levels[1]
+            var v: [Double]
+            if isLongShut(first, s.durations[0]) {
+                if let start = longStart[next] { v = start } else {
+                    if shutEntry == nil { shutEntry = try theory.entryDistributions()[0] }
+                    let start = normalised(shutEntry! * theory.handover(from: 0, to: next, longerThan: tCrit), context: "CHS start")
+                    longStart[next] = start
+                    v = start
+                }
+            } else {
+                let p0: [Double]
+                if let p = starts[first] { p0 = p } else { p0 = try theory.equilibriumWithin(level: first); starts[first] = p0 }
+                v = theory.handOver(p0, from: first, to: next)
+            }
             var logScale = 0.0
             for i in 1..<(s.levels.count - 1) {
                 v = theory.propagate(v, from: s.levels[i], to: s.levels[i + 1], duration: s.durations[i])
@@ -48,7 +66,20 @@ public enum PatchLikelihood {
                 logScale += log(sum)
                 for k in v.indices { v[k] /= sum }
             }
-            let l = v.reduce(0, +)
+            let lastIndex = s.levels.count - 1
+            var l = v.reduce(0, +)
+            if isLongShut(s.levels[lastIndex], s.durations[lastIndex]) {
+                // v is over the long shut's states: its end vector H₀ u (to any level).
+                if longEnd == nil {
+                    var e = [Double](repeating: 0, count: theory.levelStates[0].count)
+                    for c in 1..<theory.levelCount {
+                        let h = theory.handover(from: 0, to: c, longerThan: tCrit) * [Double](repeating: 1, count: theory.levelStates[c].count)
+                        for i in e.indices { e[i] += h[i] }
+                    }
+                    longEnd = e
+                }
+                l = dot(v, longEnd!)
+            }
             guard l > 0, l.isFinite else { return -.infinity }
             total += logScale + log(l)
         }

@@ -194,6 +194,22 @@ public struct PatchMissedEvents: Sendable {
     /// short by the start of recording) that ends at c.
     public func handOver(_ v: [Double], from a: Int, to c: Int) -> [Double] { v * handover[a][c] }
 
+    /// ∫_{t0}^∞ of the apparent-dwell density matrix at level a ending at c (t0 ≥ τ): where a
+    /// dwell at a known to be longer than t0 hands over to c (the CHS vectors' H_FA).
+    public func handover(from a: Int, to c: Int, longerThan t0: Double) -> Matrix {
+        if correction == .hjc {
+            let all = sojourns[a].integral(from: t0)
+            return all.submatrix(rows: Array(0..<levelStates[a].count), columns: slots[a][c])
+        }
+        // First order: ∫_{t0}^∞ e^{eQ_AA (t−τ)} dt eQ_AC = Σ_j A_j e^{λ_j (t0−τ)}/(−λ_j) eQ_AC.
+        let spectrum = spectra[a]
+        var m = Matrix(rows: levelStates[a].count, columns: levelStates[a].count)
+        for (j, lambda) in spectrum.eigenvalues.enumerated() {
+            m.addScaled(spectrum.spectralMatrices[j], exp(lambda * (t0 - resolution)) / -lambda)
+        }
+        return m * between[a][c]
+    }
+
     /// Distribution over level a's states at a random time at equilibrium (the aggregate p∞
     /// restricted to the level, normalised).
     public func equilibriumWithin(level a: Int) throws -> [Double] {

@@ -7,9 +7,10 @@ import PatchData
 ///
 /// The first and last interval of a stretch are cut short (by the start or end of recording,
 /// an unusable interval, or — with a t_crit — a shut interval longer than t_crit, where how
-/// many channels are active is unknown, the CHS convention): only the level change at their
-/// far side counts, never their duration. A long shut interval ends one stretch and starts
-/// the next.
+/// many channels are active is unknown): only the level change at their far side counts, not
+/// their duration — except that a long shut interval is known to exceed t_crit, which
+/// `PatchLikelihood` uses as the CHS vectors do. A long shut interval ends one stretch and
+/// starts the next.
 public struct PatchRecord: Sendable {
     /// Consecutive usable intervals; `durations[0]` and `durations.last` are not used.
     public struct Stretch: Sendable, Equatable {
@@ -69,9 +70,10 @@ public struct PatchRecord: Sendable {
                     current.levels.append(d.level)
                     current.durations.append(d.duration)
                 }
-                if !d.isOpen && current.durations[current.durations.count - 1] > tCrit {
+                let last = current.durations[current.durations.count - 1]
+                if !d.isOpen && last > tCrit {
                     close()
-                    current = Stretch(levels: [d.level], durations: [d.duration])
+                    current = Stretch(levels: [d.level], durations: [last])
                 }
             }
             close()

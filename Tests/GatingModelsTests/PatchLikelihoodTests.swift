@@ -101,6 +101,28 @@ final class PatchLikelihoodTests: XCTestCase {
         }
     }
 
+    /// One channel with a t_crit: stretches between shut times longer than t_crit start and end
+    /// with the CHS vectors, so the N-channel likelihood with N = 1 is HJCFIT's, computed by
+    /// the other code path (`LikelihoodRecord` groups, `MissedEventsTheory.chsVectors`): CH82
+    /// simulated for 200 s, trimmed to start and end with long shuttings, t_crit 4 ms.
+    func testOneChannelWithTCritIsTheHJCFITLikelihood() throws {
+        let scheme = try ch82()
+        let raw = try SchemeSimulation.dwellSequence(scheme, conditions: ch82Conditions, channels: 1, duration: 200,
+                                                     resolution: 1e-4, seed: 8).dwells
+        let tCrit = 4e-3
+        let long = raw.indices.filter { raw[$0].level == 0 && raw[$0].duration > tCrit }
+        let first = try XCTUnwrap(long.first), last = try XCTUnwrap(long.last)
+        let trimmed = DwellSequence(dwells: Array(raw[first...last]), resolution: 1e-4,
+                                    provenance: Provenance(file: "ch82.csv", format: .synthetic))
+        let patch = try PatchRecord(trimmed, conditions: ch82Conditions, resolution: 1e-4, tCrit: tCrit, channels: 1)
+        let hjcfit = try LikelihoodRecord(trimmed, conditions: ch82Conditions, resolution: 1e-4, tCrit: tCrit)
+        XCTAssertGreaterThan(hjcfit.groups.count, 30)   // 44 bursts
+        XCTAssertEqual(patch.stretches.count, hjcfit.groups.count)
+        let a = try PatchLikelihood.logLikelihood(scheme, records: [patch])
+        let b = try ExactLikelihood.logLikelihood(scheme, records: [hjcfit])
+        XCTAssertEqual(a, b, accuracy: 1e-9 * abs(b))
+    }
+
     /// Five channels of C–C–O with all rates 1000 s⁻¹: one channel's eigenvalues are 0, −1000,
     /// −3000, so the aggregate's (sums of five) repeat exactly (3 × 1000 = 3000). The HJC
     /// expansion divides by eigenvalue differences; merged repeated eigenvalues keep the
