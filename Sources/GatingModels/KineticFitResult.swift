@@ -51,7 +51,7 @@ public struct KineticFitResult: Sendable {
     public var method: String {
         let what: String
         switch (route, channels) {
-        case ("exact", 1): what = "exact likelihood with HJC missed-event correction"
+        case ("exact", 1): what = "HJC missed-event likelihood"
         case ("exact", _): what = "likelihood of \(channels) channels (aggregate Markov process), missed events corrected by HJC per level"
         default: what = "differentiable stochastic simulation of \(channels) channel\(channels == 1 ? "" : "s"): log-dwell-time quantile + open-fraction loss"
         }
