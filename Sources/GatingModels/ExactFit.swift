@@ -3,7 +3,8 @@ import Foundation
 
 /// Route 1: maximum likelihood over the free log-rates of a scheme under its constraints — the
 /// exact HJC missed-event likelihood for one channel (as HJCFIT), the N-channel likelihood with
-/// first-order correction for a patch of several (as QuB's MIL) — by BOBYQA (NLopt) unless the
+/// missed events corrected per level for a patch of several (as QuB's MIL fits patches) — by
+/// BOBYQA (NLopt) unless the
 /// simplex HJCFIT uses is asked for; SDs from the observed information
 /// (finite-difference Hessian in log-rates, carried to every rate through the affine map).
 public struct ExactFit: Sendable {
@@ -42,8 +43,8 @@ public struct ExactFit: Sendable {
                        histograms: { s in try records.flatMap { try HistogramComparison.comparisons(for: $0, scheme: s) } })
     }
 
-    /// Fits `scheme` to multi-channel `records` (N-channel likelihood with first-order
-    /// missed-event correction, `PatchLikelihood`) from the scheme's current rates.
+    /// Fits `scheme` to multi-channel `records` (the N-channel likelihood, `PatchLikelihood`,
+    /// missed events corrected by `patchCorrection`) from the scheme's current rates.
     /// - Throws: as `fit(_:records:)`.
     public func fit(_ scheme: GatingScheme, patchRecords records: [PatchRecord]) throws -> KineticFitResult {
         guard !records.isEmpty else { throw GatingModelsError.invalidArgument(name: "records", reason: "nothing to fit") }
@@ -89,11 +90,9 @@ public struct ExactFit: Sendable {
         let fitted = try scheme.with(parameters: result.minimum)
         var covariance: Matrix? = nil
         if computeStandardDeviations && !result.minimum.isEmpty {
-            let (h, n) = hessian(objective, at: result.minimum, value: -result.value)
+            let (inverse, n) = informationCovariance(objective, at: result.minimum, value: -result.value)
             evaluations += n
-            if let inv = try? (-h).inverse(), (0..<inv.rows).allSatisfy({ inv[$0, $0] > 0 && inv[$0, $0].isFinite }) {
-                covariance = inv
-            }
+            covariance = inverse
         }
         let rates = Self.estimates(fitted, covariance: covariance)
         let comparisons = try histograms(fitted)
@@ -144,6 +143,16 @@ public struct ExactFit: Sendable {
             guard let s = try? scheme.with(parameters: theta), let l = try? logLikelihood(s) else { return -.infinity }
             return l
         }
+    }
+
+    /// The inverse observed information of log-likelihood f at x, −H⁻¹, in log-rates; nil when
+    /// it is not a covariance (H not negative definite there). Returns the evaluations used.
+    func informationCovariance(_ f: @escaping @Sendable ([Double]) -> Double, at x: [Double], value f0: Double) -> (Matrix?, Int) {
+        let (h, n) = hessian(f, at: x, value: f0)
+        guard let inverse = try? (-h).inverse(), (0..<inverse.rows).allSatisfy({ inverse[$0, $0] > 0 && inverse[$0, $0].isFinite }) else {
+            return (nil, n)
+        }
+        return (inverse, n)
     }
 
     /// Central-difference Hessian of f at x (evaluations spread over the cores).

@@ -3,7 +3,7 @@ import PatchData
 
 /// The fitting routes PatchFit offers.
 public enum FitRoute: String, Sendable, Codable, CaseIterable {
-    /// Maximum likelihood: exact HJC for one channel, first-order N-channel (MIL-style) for several.
+    /// Maximum likelihood: exact HJC for one channel, the N-channel likelihood for several.
     case exact
     /// Differentiable stochastic simulation (StochasticKinetics engine).
     case ssa
@@ -18,7 +18,7 @@ public struct FitSettings: Sendable, Equatable {
     /// t_crit in s for CHS groups; nil = no split (each stretch between unusable intervals
     /// and segment edges is one group).
     public var tCrit: Double?
-    /// Channels in the patch (the exact route's likelihood: HJC for 1, first-order N-channel above).
+    /// Channels in the patch (the exact route's likelihood: HJC for 1, N-channel above).
     public var channels: Int = 1
     /// Route.
     public var route: FitRoute = .exact
@@ -91,9 +91,7 @@ public enum KineticFitting {
             let seq = input.sequence, cond = input.conditions
             let tRes = try resolution(of: seq, settings)
             guard seq.openingCount > 0 else { throw GatingModelsError.noOpenings(record: seq.provenance.file) }
-            let tCrit = input.tCrit ?? settings.tCrit ?? .infinity
-            guard tCrit > 0, !tCrit.isNaN else { throw GatingModelsError.invalidArgument(name: "tcrit", reason: "\(tCrit) s must be > 0") }
-            return try LikelihoodRecord(seq, conditions: cond, resolution: tRes, tCrit: tCrit)
+            return try LikelihoodRecord(seq, conditions: cond, resolution: tRes, tCrit: try tCrit(of: input, settings))
         }
     }
 
@@ -137,10 +135,8 @@ public enum KineticFitting {
     public static func patchRecords(_ inputs: [FitInput], settings: FitSettings) throws -> [PatchRecord] {
         try inputs.map { input in
             let seq = input.sequence
-            let tRes = try resolution(of: seq, settings)
-            let tCrit = input.tCrit ?? settings.tCrit ?? .infinity
-            guard tCrit > 0, !tCrit.isNaN else { throw GatingModelsError.invalidArgument(name: "tcrit", reason: "\(tCrit) s must be > 0") }
-            return try PatchRecord(seq, conditions: input.conditions, resolution: tRes, tCrit: tCrit, channels: settings.channels)
+            return try PatchRecord(seq, conditions: input.conditions, resolution: try resolution(of: seq, settings),
+                                   tCrit: try tCrit(of: input, settings), channels: settings.channels)
         }
     }
 
@@ -154,6 +150,13 @@ public enum KineticFitting {
             record.observation = input.observation
             return record
         }
+    }
+
+    /// The t_crit of a likelihood record: its own, else the settings' (∞: no split).
+    static func tCrit(of input: FitInput, _ settings: FitSettings) throws -> Double {
+        let tCrit = input.tCrit ?? settings.tCrit ?? .infinity
+        guard tCrit > 0, !tCrit.isNaN else { throw GatingModelsError.invalidArgument(name: "tcrit", reason: "\(tCrit) s must be > 0") }
+        return tCrit
     }
 
     /// The resolution to fit a record at: the settings', else the record's own.

@@ -34,16 +34,17 @@ public struct PatchMissedEvents: Sendable {
     public let resolution: Double
     /// Aggregate states at each level.
     public let levelStates: [[Int]]
-    /// eQ_AA per level.
+    /// The first-order eQ_AA per level (the ideal Q_AA at τ = 0).
     public let within: [Matrix]
-    /// eQ_AC per level pair (a, c), a ≠ c (the diagonal entries are empty matrices).
+    /// The first-order eQ_AC per level pair (a, c), a ≠ c (the diagonal entries are empty matrices).
     public let between: [[Matrix]]
-    /// Spectral decomposition of eQ_AA per level: e^{eQ_AA s} = Σ_j A_j e^{λ_j s}.
+    /// First order: spectral decomposition of eQ_AA per level, e^{eQ_AA s} = Σ_j A_j e^{λ_j s}
+    /// (empty for HJC).
     let spectra: [SpectralDecomposition]
     /// Where a dwell of any length at a hands over to c: (−eQ_AA)⁻¹ eQ_AC, or for HJC
     /// ∫ eG_AF(t) dt restricted to c's states.
     let handover: [[Matrix]]
-    /// A_j eQ_AC per (a, c) and eigenvalue j: one apparent dwell in first order.
+    /// A_j eQ_AC per (a, c) and eigenvalue j: one apparent dwell in first order (empty for HJC).
     let kernels: [[[Matrix]]]
     /// HJC: the sojourn at each level against all other states, and where level c's states sit
     /// among those others.
@@ -95,19 +96,21 @@ public struct PatchMissedEvents: Sendable {
             within.append(eAA)
             between.append(row)
         }
+        // Only the chosen form's propagators (the HJC ones are built on every likelihood evaluation).
         var spectra: [SpectralDecomposition] = [], handover: [[Matrix]] = [], kernels: [[[Matrix]]] = []
-        for a in 0..<levelCount {
-            let spectrum = try within[a].spectralDecomposition()
-            let sojourn = try (-within[a]).inverse()
-            spectra.append(spectrum)
-            handover.append((0..<levelCount).map { c in c == a ? Matrix(rows: 0, columns: 0) : sojourn * between[a][c] })
-            kernels.append((0..<levelCount).map { c in
-                c == a ? [] : spectrum.spectralMatrices.map { $0 * between[a][c] }
-            })
-        }
         var sojourns: [HJCSojourn] = [], slots: [[[Int]]] = []
         let useHJC = correction == .hjc && tau > 0
-        if useHJC {
+        if !useHJC {
+            for a in 0..<levelCount {
+                let spectrum = try within[a].spectralDecomposition()
+                let sojourn = try (-within[a]).inverse()
+                spectra.append(spectrum)
+                handover.append((0..<levelCount).map { c in c == a ? Matrix(rows: 0, columns: 0) : sojourn * between[a][c] })
+                kernels.append((0..<levelCount).map { c in
+                    c == a ? [] : spectrum.spectralMatrices.map { $0 * between[a][c] }
+                })
+            }
+        } else {
             for a in 0..<levelCount {
                 let others = (0..<patch.stateCount).filter { patch.levels[$0] != a }
                 let lumped = try QMatrix(q, conductanceClasses: patch.levels.map { $0 == a ? 1 : 0 })
@@ -116,9 +119,9 @@ public struct PatchMissedEvents: Sendable {
                 for (k, state) in others.enumerated() { position[state] = k }
                 let placed = (0..<levelCount).map { c in c == a ? [] : states[c].map { position[$0] } }
                 let all = sojourn.integratedSurvivor * sojourn.exitFactor
-                handover[a] = (0..<levelCount).map { c in
+                handover.append((0..<levelCount).map { c in
                     c == a ? Matrix(rows: 0, columns: 0) : all.submatrix(rows: Array(0..<states[a].count), columns: placed[c])
-                }
+                })
                 sojourns.append(sojourn)
                 slots.append(placed)
             }
@@ -249,8 +252,10 @@ public struct PatchMissedEvents: Sendable {
     }
 
     /// The first-order (or, at τ = 0, ideal) pdf of dwells at level a from its entry
-    /// distribution `phi`, normalised over t ≥ τ: Σ_j φ A_j eQ_A· u e^{λ_j (t − τ)}.
+    /// distribution `phi`, normalised over t ≥ τ: Σ_j φ A_j eQ_A· u e^{λ_j (t − τ)}. A theory
+    /// built for HJC has no such form (use `apparentDensity`).
     public func dwellTimePDF(level a: Int, entry phi: [Double]) -> ExponentialMixture {
+        precondition(correction == .firstOrder, "dwellTimePDF needs a first-order or ideal (τ = 0) theory")
         var exit = [Double](repeating: 0, count: levelStates[a].count)
         for c in 0..<levelCount where c != a {
             let out = between[a][c] * [Double](repeating: 1, count: levelStates[c].count)

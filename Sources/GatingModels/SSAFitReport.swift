@@ -24,10 +24,11 @@ enum SSAFitReport {
             likelihood = { try ExactLikelihood.logLikelihood($0, records: likelihoodRecords) }
             histograms = try likelihoodRecords.flatMap { try HistogramComparison.comparisons(for: $0, scheme: fitted) }
         } else {
+            // Too many aggregate states: the likelihood throws, and is reported as NaN.
             if let patchRecords = try? records.map({
                 try PatchRecord($0.resolved, conditions: $0.conditions, resolution: $0.resolution,
                                 tCrit: max($0.tCrit ?? .infinity, $0.resolution), channels: channels, name: $0.name)
-            }), (try? ChannelPatch(try fitted.qMatrix(records[0].conditions), channels: channels)) != nil {
+            }) {
                 likelihood = { try PatchLikelihood.logLikelihood($0, records: patchRecords) }
             }
             histograms = try simulatedHistograms(fitted: fitted, records: records, objective: objective, seed: seed)
@@ -55,10 +56,7 @@ enum SSAFitReport {
                                         likelihood: @escaping @Sendable (GatingScheme) throws -> Double, value: Double) -> Bool {
         let exact = ExactFit()
         let objective = exact.objectiveFunction(fitted, likelihood)
-        let (h, _) = exact.hessian(objective, at: fitted.parameters, value: value)
-        guard let inverse = try? (-h).inverse(), (0..<inverse.rows).allSatisfy({ inverse[$0, $0] > 0 && inverse[$0, $0].isFinite }) else {
-            return false
-        }
+        guard let inverse = exact.informationCovariance(objective, at: fitted.parameters, value: value).0 else { return false }
         let bound = ExactFit.estimates(fitted, covariance: inverse)
         for i in rates.indices {
             if let sd = rates[i].standardDeviation, let b = bound[i].standardDeviation, b > sd { rates[i].standardDeviation = b }

@@ -9,14 +9,9 @@ final class KnownModelTests: XCTestCase {
     let dt = 1e-5, cutoff = 5000.0, resolution = 1e-4
 
     func settings(_ method: IdealisationSettings.Method) -> IdealisationSettings {
-        var s = IdealisationSettings()
+        var s = IdealisationSettings.renderedRecord(acquisitionCutoff: cutoff, resolution: resolution)
         s.method = method
         s.levelCount = 2
-        s.openDirection = .up
-        s.lineNoise = .off
-        s.baselineCorrection = false
-        s.acquisitionFilterCutoff = cutoff
-        s.resolution = resolution
         return s
     }
 

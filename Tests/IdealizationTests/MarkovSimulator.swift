@@ -94,3 +94,17 @@ enum Schemes {
         return MarkovSimulator(q: full, open: [true, true, false, false, false])
     }
 }
+
+extension IdealisationSettings {
+    /// Settings for a record rendered by `MarkovSimulator`: openings go up, and there is no mains
+    /// interference or drift to remove. Callers choose the method and levels.
+    static func renderedRecord(acquisitionCutoff: Double? = nil, resolution: Double) -> IdealisationSettings {
+        var s = IdealisationSettings()
+        s.openDirection = .up
+        s.lineNoise = .off
+        s.baselineCorrection = false
+        s.acquisitionFilterCutoff = acquisitionCutoff
+        s.resolution = resolution
+        return s
+    }
+}

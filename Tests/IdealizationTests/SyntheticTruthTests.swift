@@ -29,13 +29,8 @@ final class SyntheticTruthTests: XCTestCase {
                countTolerance: Double, resolution: Double = 1e-4) throws {
         let truth = scheme.simulate(duration: duration, seed: seed)
         let x = try MarkovSimulator.render(truth, dt: dt, amplitude: 1, cutoff: cutoff, noiseSD: 1 / snr, seed: seed + 1)
-        var settings = IdealisationSettings()
+        var settings = IdealisationSettings.renderedRecord(acquisitionCutoff: cutoff, resolution: resolution)
         settings.levelCount = 2
-        settings.openDirection = .up
-        settings.lineNoise = .off
-        settings.baselineCorrection = false
-        settings.acquisitionFilterCutoff = cutoff
-        settings.resolution = resolution
         let result = try Idealiser.idealise(samples: x, sampleInterval: dt, settings: settings)
         let expected = try ResolutionImposition.impose(truth, resolution: resolution)
         let got = DwellStatistics(result.dwells), want = DwellStatistics(expected)
@@ -81,13 +76,9 @@ final class SyntheticTruthTests: XCTestCase {
         let tau = 1e-4, fc = 2000.0
         let truth = Schemes.twoState(opening: 200, closing: 1 / tau).simulate(duration: 10, seed: 400)
         let x = try MarkovSimulator.render(truth, dt: dt, amplitude: 1, cutoff: fc, noiseSD: 0.01, seed: 401)
-        var settings = IdealisationSettings()
+        var settings = IdealisationSettings.renderedRecord(resolution: 0)
         settings.method = .threshold
         settings.fixedLevels = [0, 1]   // the half-amplitude rule uses the full amplitude
-        settings.openDirection = .up
-        settings.lineNoise = .off
-        settings.baselineCorrection = false
-        settings.resolution = 0
         let result = try Idealiser.idealise(samples: x, sampleInterval: dt, settings: settings)
         let trueOpenings = Double(truth.openingCount), seen = Double(result.dwells.openingCount)
         let theory = exp(-GaussianFilter(cutoff: fc).deadTime / tau)
