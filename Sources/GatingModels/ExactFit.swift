@@ -29,8 +29,8 @@ public struct ExactFit: Sendable {
     /// overflow; a rate pinned there is reported by its value).
     public var minRate = 1e-9
     public var maxRate = 1e13
-    /// How the N-channel likelihood corrects missed events (HJC per level unless asked).
-    public var patchCorrection = PatchMissedEvents.Correction.hjc
+    /// How the N-channel likelihood corrects missed events (exactly unless asked).
+    public var patchCorrection = PatchMissedEvents.Correction.exact
 
     public init() {}
 
@@ -52,26 +52,29 @@ public struct ExactFit: Sendable {
         var result = try fit(scheme, logLikelihood: { try PatchLikelihood.logLikelihood($0, records: records, correction: correction) },
                              histograms: { s in try records.flatMap { try HistogramComparison.comparisons(for: $0, scheme: s, correction: correction) } })
         result.channels = records[0].channels
-        result.warnings = try Self.passThroughWarnings(result.scheme, records: records)
+        if correction != .exact { result.warnings = try Self.passThroughWarnings(result.scheme, records: records, correction: correction) }
         return result
     }
 
     /// Above this fraction of short pass-through sojourns (`PatchMissedEvents.passThroughFraction`)
-    /// the N-channel likelihood's rates may be biased by more than their SD: measured on two
-    /// C–C–O channels, 2.3 % left every rate within 1 SD, 3.2 % shifted β and α by −5 % and
-    /// −3 % (2.5–3 SD), 4.8 % by −12 % and −8 %, 6.4 % by −29 % and −21 %.
+    /// the approximate N-channel corrections (HJC per level, first order) may bias rates by more
+    /// than their SD: measured with HJC per level on two C–C–O channels, 2.3 % left every rate
+    /// within 1 SD, 3.2 % shifted β and α by −5 % and −3 % (2.5–3 SD), 4.8 % by −12 % and −8 %,
+    /// 6.4 % by −29 % and −21 %. The exact correction (the default) has no such limit.
     public static let passThroughLimit = 0.025
 
-    /// One warning per record whose fitted rates make pass-through sojourns common.
-    static func passThroughWarnings(_ scheme: GatingScheme, records: [PatchRecord]) throws -> [String] {
+    /// One warning per record whose fitted rates make pass-through sojourns common (for the
+    /// approximate corrections only).
+    static func passThroughWarnings(_ scheme: GatingScheme, records: [PatchRecord],
+                                    correction: PatchMissedEvents.Correction) throws -> [String] {
         try records.compactMap { r in
             let theory = try PatchMissedEvents(try ChannelPatch(try scheme.qMatrix(r.conditions), channels: r.channels),
-                                               resolution: r.resolution)
+                                               resolution: r.resolution, correction: .firstOrder)   // the fraction needs no more
             let fraction = try theory.passThroughFraction()
             guard fraction > passThroughLimit else { return nil }
             let name = URL(fileURLWithPath: r.name).lastPathComponent
-            return String(format: "%@: at t_res %.0f µs, %.1f %% of level sojourns are shorter than t_res and lead on to a third level; the %d-channel likelihood times those approximately, so its rates may be biased by several SD (measured on two C–C–O channels: 3.2 %% gave −5 %% on the opening rate, 6.4 %% −29 %%). A shorter t_res, or the SSA route (--route both), avoids it.",
-                          name, r.resolution * 1e6, 100 * fraction, r.channels)
+            return String(format: "%@: at t_res %.0f µs, %.1f %% of level sojourns are shorter than t_res and lead on to a third level; the %d-channel likelihood with the %@ correction times those approximately, so its rates may be biased by several SD (measured on two C–C–O channels with HJC per level: 3.2 %% gave −5 %% on the opening rate, 6.4 %% −29 %%). The exact correction avoids it.",
+                          name, r.resolution * 1e6, 100 * fraction, r.channels, correction.rawValue)
         }
     }
 

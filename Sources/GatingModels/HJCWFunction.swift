@@ -1,23 +1,36 @@
 import Foundation
 
+/// H(s) of an apparent sojourn (W(s) = sI − H(s)): what the roots of det W are found from.
+protocol ApparentGenerator {
+    /// kA, the size of H.
+    var size: Int { get }
+    /// H(s); not finite where its transform does not converge (far below the slowest rates).
+    func h(_ s: Double) -> Matrix
+}
+
+/// ∫₀^τ e^{xt} dt = (e^{xτ} − 1)/x and its derivative in x; series near x = 0.
+func truncatedExponentialIntegral(_ x: Double, _ tau: Double) -> (value: Double, derivative: Double) {
+    // value = (e^{xτ} − 1)/x, d/dx = (τ x e^{xτ} − e^{xτ} + 1)/x².
+    let y = x * tau
+    if abs(y) < 1e-5 {
+        return (tau * (1 + y / 2 + y * y / 6), tau * tau * (0.5 + y / 3 + y * y / 8))
+    }
+    let e = exp(y)
+    return ((e - 1) / x, (y * e - e + 1) / (x * x))
+}
+
 /// W(s) = sI − H(s) of HJC 1992 (eq. 2.?) written through the spectral expansion of Q_FF:
 /// H(s) = Q_AA + Σ_k M_k g_k(s) with M_k = Q_AF B_k Q_FA and
 /// g_k(s) = ∫₀^τ e^{(μ_k − s) t} dt = (e^{(μ_k − s)τ} − 1)/(μ_k − s).
-struct WFunction {
+struct WFunction: ApparentGenerator {
     let qAA: Matrix
     let mk: [Matrix]
     let mu: [Double]
     let tau: Double
 
-    private func g(_ x: Double) -> (value: Double, derivative: Double) {
-        // value = (e^{xτ} − 1)/x, d/dx = (τ x e^{xτ} − e^{xτ} + 1)/x²; series near x = 0.
-        let y = x * tau
-        if abs(y) < 1e-5 {
-            return (tau * (1 + y / 2 + y * y / 6), tau * tau * (0.5 + y / 3 + y * y / 8))
-        }
-        let e = exp(y)
-        return ((e - 1) / x, (y * e - e + 1) / (x * x))
-    }
+    var size: Int { qAA.rows }
+
+    private func g(_ x: Double) -> (value: Double, derivative: Double) { truncatedExponentialIntegral(x, tau) }
 
     /// H(s).
     func h(_ s: Double) -> Matrix {
@@ -38,7 +51,9 @@ struct WFunction {
         }
         return m
     }
+}
 
+extension ApparentGenerator {
     /// det W(s).
     func determinant(_ s: Double) -> Double {
         var w = -h(s)
@@ -52,14 +67,14 @@ struct WFunction {
     /// far above s (the integral terms grow like e^{−sτ}), so the count is kA.
     private func countAbove(_ s: Double) throws -> Int {
         let m = h(s)
-        guard m.isFinite else { return qAA.rows }
+        guard m.isFinite else { return size }
         return try m.eigenvalues().filter { $0 > s }.count
     }
 
     /// The kA roots of det W(s) = 0, all negative: bracket by bisection on the eigenvalue
     /// count, then refine each by Brent's method on det W.
     func roots() throws -> [Double] {
-        let k = qAA.rows
+        let k = size
         // Upper bound: at s = 0, H(0) is a sub-generator, all its eigenvalues are < 0.
         var hi = 0.0
         var nHi = try countAbove(hi)

@@ -2,12 +2,12 @@ import Foundation
 
 extension HistogramComparison {
     /// One histogram per level of a multi-channel record (shut, 1 open, 2 open, …) against the
-    /// apparent density of dwells at that level (`PatchMissedEvents`, HJC per level),
+    /// apparent density of dwells at that level (`PatchMissedEvents`, exact unless asked),
     /// with the ideal pdf (τ = 0) drawn beside it. The intervals compared are those the SSA
     /// route compares (`ComparedDwells`: no cut-short first or last interval, no unusable one,
     /// no shut interval beyond t_crit), so both routes' R² read the same histograms.
     public static func comparisons(for record: PatchRecord, scheme: GatingScheme,
-                                   correction: PatchMissedEvents.Correction = .hjc) throws -> [HistogramComparison] {
+                                   correction: PatchMissedEvents.Correction = .exact) throws -> [HistogramComparison] {
         let patch = try ChannelPatch(try scheme.qMatrix(record.conditions), channels: record.channels)
         let apparent = try PatchMissedEvents(patch, resolution: record.resolution, correction: correction)
         let ideal = try PatchMissedEvents(patch, resolution: 0)

@@ -52,7 +52,7 @@ public struct KineticFitResult: Sendable {
         let what: String
         switch (route, channels) {
         case ("exact", 1): what = "HJC missed-event likelihood"
-        case ("exact", _): what = "likelihood of \(channels) channels (aggregate Markov process), missed events corrected by HJC per level"
+        case ("exact", _): what = "likelihood of \(channels) channels (aggregate Markov process), missed events corrected exactly (a dwell ends at the first sojourn ≥ t_res at another level)"
         default: what = "differentiable stochastic simulation of \(channels) channel\(channels == 1 ? "" : "s"): log-dwell-time quantile + open-fraction loss"
         }
         return "\(what); \(uncertainty)"

@@ -2,7 +2,8 @@ import Foundation
 
 /// The log-likelihood of multi-level records from a patch of N identical independent channels
 /// (the aggregate Markov process of `ChannelPatch`) with missed events corrected per level
-/// (`PatchMissedEvents`: HJC by default, or the first-order form QuB's MIL uses). For each
+/// (`PatchMissedEvents`: exactly by default; HJC per level or the first-order form QuB's MIL uses
+/// on request). For each
 /// stretch of intervals (ℓ₀, t₀), (ℓ₁, t₁), …, (ℓ_m, t_m):
 ///   L = p∞|ℓ₀ · eG*_ℓ₀ℓ₁ · ∏_{i=1}^{m−1} eG_ℓiℓi+1(t_i) · u,
 /// with eG_ac(t) the apparent-dwell density matrix at level a ending at c and eG* its integral
@@ -13,7 +14,7 @@ public enum PatchLikelihood {
     /// - Throws: theory errors (overflowing rates, complex eigenvalues). A stretch with zero
     ///   likelihood gives −∞ (not an error), so optimisers can step back.
     public static func logLikelihood(_ scheme: GatingScheme, records: [PatchRecord],
-                                     correction: PatchMissedEvents.Correction = .hjc) throws -> Double {
+                                     correction: PatchMissedEvents.Correction = .exact) throws -> Double {
         var total = 0.0
         var cache: [String: PatchMissedEvents] = [:]
         for r in records {

@@ -1,14 +1,19 @@
 import Foundation
 
-/// Missed-event theory for a record with several levels — a patch of N channels — in two forms:
+/// Missed-event theory for a record with several levels — a patch of N channels — in three forms:
 ///
-/// **HJC per level** (`.hjc`, the default): the apparent dwell at level a is an HJC sojourn in
-/// A = level a's states against F = every other state (`HJCSojourn`: exact below 3τ, asymptotic
-/// beyond), and the level it ends at is the level of the F state it hands over to. The
-/// resolution rule (`ResolutionImposition`) ends a dwell at the first *level* sojourn ≥ τ;
-/// HJC ends it at the first sojourn in F ≥ τ. The two agree whenever an excursion from a stays
-/// at one level — always for the middle level of two channels, since levels move by ±1 — and
-/// differ for a sojourn shorter than τ that leads on to a third level (`passThroughFraction`;
+/// **Exact** (`.exact`, the default; `LevelSojourn`): the apparent dwell at level a ends at
+/// the first sojourn ≥ τ at another level, exactly as the resolution rule
+/// (`ResolutionImposition`) ends it; sojourns shorter than τ at other levels — one, or a chain
+/// of them through several levels (0 → short 1 → short 2 → back to 0) — are part of the dwell,
+/// and the level it hands over to is that of the first long sojourn (0 → short 1 → 2 is seen as
+/// 0 → 2). For one channel this is HJC.
+///
+/// **HJC per level** (`.hjc`): the apparent dwell at level a is an HJC sojourn in A = level a's
+/// states against F = every other state (`HJCSojourn`), ended by the first sojourn in F ≥ τ and
+/// handed over to the level of the F state it enters. It agrees with the exact form whenever an
+/// excursion from a stays at one level — always for the middle level of two channels — and
+/// differs for a sojourn shorter than τ that leads on to a third level (`passThroughFraction`;
 /// its effect on fitted rates is measured at `ExactFit.passThroughLimit`).
 ///
 /// **First order** (`.firstOrder`; Qin, Auerbach & Sachs 1996, Biophys J 70:264, the correction
@@ -20,11 +25,12 @@ import Foundation
 ///                                                            and c lasts at least τ),
 /// and an apparent dwell of length t at a that ends at c has density e^{eQ_AA (t − τ)} eQ_AC.
 /// It ignores the time spent in missed sojourns: on two C–C–O channels at τ·(exit rate) ≈ 0.25
-/// it biases the fitted open-state rates by ~2 SD, where HJC per level does not (measured in
-/// `PatchLikelihoodTests`). τ = 0 gives the ideal (no missed events) theory.
+/// it biases the fitted open-state rates by ~2 SD (measured in `PatchLikelihoodTests`).
+/// τ = 0 gives the ideal (no missed events) theory.
 public struct PatchMissedEvents: Sendable {
     /// How missed events are corrected.
     public enum Correction: String, Sendable, CaseIterable {
+        case exact
         case hjc
         case firstOrder = "first-order"
     }
@@ -39,24 +45,31 @@ public struct PatchMissedEvents: Sendable {
     /// The first-order eQ_AC per level pair (a, c), a ≠ c (the diagonal entries are empty matrices).
     public let between: [[Matrix]]
     /// First order: spectral decomposition of eQ_AA per level, e^{eQ_AA s} = Σ_j A_j e^{λ_j s}
-    /// (empty for HJC).
+    /// (empty for the exact and HJC forms).
     let spectra: [SpectralDecomposition]
     /// Where a dwell of any length at a hands over to c: (−eQ_AA)⁻¹ eQ_AC, or for HJC
     /// ∫ eG_AF(t) dt restricted to c's states.
     let handover: [[Matrix]]
-    /// A_j eQ_AC per (a, c) and eigenvalue j: one apparent dwell in first order (empty for HJC).
+    /// A_j eQ_AC per (a, c) and eigenvalue j: one apparent dwell in first order (empty otherwise).
     let kernels: [[[Matrix]]]
-    /// HJC: the sojourn at each level against all other states, and where level c's states sit
-    /// among those others.
-    let sojourns: [HJCSojourn]
+    /// HJC per level: the sojourn at each level against all other states; exact: the dwell at
+    /// each level. `slots[a][c]`: where level c's states sit among those other states.
+    let sojourns: [HJCSojourn?]
+    let levelSojourns: [LevelSojourn?]
     let slots: [[[Int]]]
     /// M_B = ∫₀^τ e^{Q_BB s} ds per level.
     let missed: [Matrix]
 
     /// - Throws: `invalidArgument` for a negative or non-finite resolution; theory errors
     ///   (complex eigenvalues, singular blocks, overflowing rates).
-    /// - Parameter correction: ignored for τ = 0 (both give the ideal theory, in first order's form).
-    public init(_ patch: ChannelPatch, resolution tau: Double, correction: Correction = .hjc) throws {
+    /// - Parameters:
+    ///   - correction: ignored for τ = 0 (all give the ideal theory, in first order's form).
+    ///   - delaySystemEverywhere: exact form only — solve every level by `LevelSojourn`'s delay
+    ///     system, even a level whose excursions cannot pass between two other levels (the
+    ///     middle level of two channels, both levels of one), where HJC's closed form is exact
+    ///     and is used otherwise. For cross-checks.
+    public init(_ patch: ChannelPatch, resolution tau: Double, correction: Correction = .exact,
+                delaySystemEverywhere: Bool = false) throws {
         guard tau.isFinite, tau >= 0 else {
             throw GatingModelsError.invalidArgument(name: "resolution", reason: "\(tau) s must be finite and ≥ 0")
         }
@@ -98,9 +111,9 @@ public struct PatchMissedEvents: Sendable {
         }
         // Only the chosen form's propagators (the HJC ones are built on every likelihood evaluation).
         var spectra: [SpectralDecomposition] = [], handover: [[Matrix]] = [], kernels: [[[Matrix]]] = []
-        var sojourns: [HJCSojourn] = [], slots: [[[Int]]] = []
-        let useHJC = correction == .hjc && tau > 0
-        if !useHJC {
+        var sojourns: [HJCSojourn?] = [], levelSojourns: [LevelSojourn?] = [], slots: [[[Int]]] = []
+        let form: Correction = tau > 0 ? correction : .firstOrder
+        if form == .firstOrder {
             for a in 0..<levelCount {
                 let spectrum = try within[a].spectralDecomposition()
                 let sojourn = try (-within[a]).inverse()
@@ -113,21 +126,32 @@ public struct PatchMissedEvents: Sendable {
         } else {
             for a in 0..<levelCount {
                 let others = (0..<patch.stateCount).filter { patch.levels[$0] != a }
-                let lumped = try QMatrix(q, conductanceClasses: patch.levels.map { $0 == a ? 1 : 0 })
-                let sojourn = try HJCSojourn(q: lumped, within: states[a], complement: others, resolution: tau)
                 var position = [Int](repeating: 0, count: patch.stateCount)
                 for (k, state) in others.enumerated() { position[state] = k }
                 let placed = (0..<levelCount).map { c in c == a ? [] : states[c].map { position[$0] } }
-                let all = sojourn.integratedSurvivor * sojourn.exitFactor
+                let all: Matrix
+                // Can an excursion from a pass from one other level to another?
+                let passes = others.contains { i in others.contains { j in patch.levels[i] != patch.levels[j] && q[i, j] > 0 } }
+                if form == .exact && (passes || delaySystemEverywhere) {
+                    let sojourn = try LevelSojourn(q: q, levels: patch.levels, level: a, resolution: tau)
+                    all = sojourn.totalHandover
+                    levelSojourns.append(sojourn)
+                    sojourns.append(nil)
+                } else {
+                    let lumped = try QMatrix(q, conductanceClasses: patch.levels.map { $0 == a ? 1 : 0 })
+                    let sojourn = try HJCSojourn(q: lumped, within: states[a], complement: others, resolution: tau)
+                    all = sojourn.integratedSurvivor * sojourn.exitFactor
+                    sojourns.append(sojourn)
+                    levelSojourns.append(nil)
+                }
                 handover.append((0..<levelCount).map { c in
                     c == a ? Matrix(rows: 0, columns: 0) : all.submatrix(rows: Array(0..<states[a].count), columns: placed[c])
                 })
-                sojourns.append(sojourn)
                 slots.append(placed)
             }
         }
         self.patch = patch
-        self.correction = useHJC ? .hjc : .firstOrder
+        self.correction = form
         self.resolution = tau
         levelStates = states
         self.within = within
@@ -136,6 +160,7 @@ public struct PatchMissedEvents: Sendable {
         self.handover = handover
         self.kernels = kernels
         self.sojourns = sojourns
+        self.levelSojourns = levelSojourns
         self.slots = slots
         self.missed = missed
     }
@@ -171,10 +196,10 @@ public struct PatchMissedEvents: Sendable {
     public var levelCount: Int { levelStates.count }
 
     /// A row vector over level a's states carried through an apparent dwell of `duration` at a
-    /// that ends at c: v · eG_AF(t) restricted to c (HJC), or v · e^{eQ_AA (t − τ)} eQ_AC.
+    /// that ends at c: v · eG(t) restricted to c (exact, HJC), or v · e^{eQ_AA (t − τ)} eQ_AC.
     public func propagate(_ v: [Double], from a: Int, to c: Int, duration: Double) -> [Double] {
-        if correction == .hjc {
-            let all = sojourns[a].propagate(v, duration: duration)
+        if correction != .firstOrder {
+            let all = levelSojourns[a]?.propagate(v, duration: duration) ?? sojourns[a]?.propagate(v, duration: duration) ?? []
             return slots[a][c].map { all[$0] }
         }
         let spectrum = spectra[a]
@@ -200,8 +225,7 @@ public struct PatchMissedEvents: Sendable {
     /// ∫_{t0}^∞ of the apparent-dwell density matrix at level a ending at c (t0 ≥ τ): where a
     /// dwell at a known to be longer than t0 hands over to c (the CHS vectors' H_FA).
     public func handover(from a: Int, to c: Int, longerThan t0: Double) -> Matrix {
-        if correction == .hjc {
-            let all = sojourns[a].integral(from: t0)
+        if correction != .firstOrder, let all = levelSojourns[a]?.integral(from: t0) ?? sojourns[a]?.integral(from: t0) {
             return all.submatrix(rows: Array(0..<levelStates[a].count), columns: slots[a][c])
         }
         // First order: ∫_{t0}^∞ e^{eQ_AA (t−τ)} dt eQ_AC = Σ_j A_j e^{λ_j (t0−τ)}/(−λ_j) eQ_AC.
@@ -243,9 +267,9 @@ public struct PatchMissedEvents: Sendable {
 
     /// The apparent density of dwells at level a from its entry distribution `phi` (t ≥ τ).
     public func apparentDensity(level a: Int, entry phi: [Double]) -> @Sendable (Double) -> Double {
-        if correction == .hjc {
-            let sojourn = sojourns[a]
-            return { t in sojourn.propagate(phi, duration: t).reduce(0, +) }
+        if correction != .firstOrder {
+            if let sojourn = levelSojourns[a] { return { t in sojourn.propagate(phi, duration: t).reduce(0, +) } }
+            if let sojourn = sojourns[a] { return { t in sojourn.propagate(phi, duration: t).reduce(0, +) } }
         }
         let pdf = dwellTimePDF(level: a, entry: phi)
         return { pdf.density($0) }

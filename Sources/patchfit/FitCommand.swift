@@ -14,7 +14,8 @@ struct FitCommand: ParsableCommand {
             route maximises the HJC missed-event likelihood for one channel — groups of openings \
             split at shut times longer than --tcrit (CHS vectors, as HJCFIT) — and, with --channels \
             N > 1, the likelihood of N channels in the patch with levels 0…N open (missed events \
-            corrected per level; shut times longer than --tcrit split the record). The SSA route \
+            corrected exactly: a dwell ends at the first sojourn of at least t_res at another level; \
+            shut times longer than --tcrit split the record). The SSA route \
             fits by differentiable stochastic simulation of the N channels. \
             Writes to --out: fitted-scheme.yaml, fit.json (rates, rate_sd, log_likelihood, r2, \
             route, iterations, wall_seconds), rates.csv, histograms.csv and pdf-curves.csv.
