@@ -52,6 +52,7 @@ public struct ExactFit: Sendable {
         var result = try fit(scheme, logLikelihood: { try PatchLikelihood.logLikelihood($0, records: records, correction: correction) },
                              histograms: { s in try records.flatMap { try HistogramComparison.comparisons(for: $0, scheme: s, correction: correction) } })
         result.channels = records[0].channels
+        result.patchCorrection = correction
         if correction != .exact { result.warnings = try Self.passThroughWarnings(result.scheme, records: records, correction: correction) }
         return result
     }

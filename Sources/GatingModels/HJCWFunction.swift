@@ -72,8 +72,9 @@ extension ApparentGenerator {
     }
 
     /// The kA roots of det W(s) = 0, all negative: bracket by bisection on the eigenvalue
-    /// count, then refine each by Brent's method on det W.
-    func roots() throws -> [Double] {
+    /// count, then refine each by Brent's method on det W. With `lowerLimit` (where H(s) stops
+    /// converging) only the roots above it, however many there are.
+    func roots(above lowerLimit: Double? = nil) throws -> [Double] {
         let k = size
         // Upper bound: at s = 0, H(0) is a sub-generator, all its eigenvalues are < 0.
         var hi = 0.0
@@ -85,15 +86,16 @@ extension ApparentGenerator {
             guardCount += 1
             if guardCount > 60 { throw GatingModelsError.rootFindingFailed(context: "no upper bound") }
         }
-        var lo = min(try h(0).eigenvalues().first ?? -1, -1)
+        var lo = -1.0
+        if let limit = lowerLimit { lo = limit } else { lo = min(try h(0).eigenvalues().first ?? -1, -1) }
         guardCount = 0
-        while try countAbove(lo) < k {
+        while lowerLimit == nil, try countAbove(lo) < k {
             lo *= 2
             guardCount += 1
             if guardCount > 200 || !lo.isFinite { throw GatingModelsError.rootFindingFailed(context: "no lower bound") }
         }
         var brackets: [(Double, Double)] = []
-        var stack: [(Double, Double, Int, Int)] = [(lo, hi, k, nHi)]
+        var stack: [(Double, Double, Int, Int)] = [(lo, hi, lowerLimit == nil ? k : try countAbove(lo), nHi)]
         var iterations = 0
         while let (a, b, na, nb) = stack.popLast() {
             iterations += 1
@@ -123,7 +125,7 @@ extension ApparentGenerator {
             }
             out.append(brentRoot({ determinant($0) }, a, b) ?? 0.5 * (a + b))
         }
-        guard out.count == k else { throw GatingModelsError.rootFindingFailed(context: "found \(out.count) of \(k) roots") }
+        guard out.count == k || lowerLimit != nil else { throw GatingModelsError.rootFindingFailed(context: "found \(out.count) of \(k) roots") }
         return out.sorted()
     }
 }

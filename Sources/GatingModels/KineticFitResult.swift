@@ -44,6 +44,8 @@ public struct KineticFitResult: Sendable {
     public var channels = 1
     /// What a reader of the rates should know (approximations that may bias them).
     public var warnings: [String] = []
+    /// How an N-channel likelihood corrected missed events (`PatchMissedEvents.Correction`).
+    public var patchCorrection = PatchMissedEvents.Correction.exact
     /// How the rate SDs were obtained.
     public var uncertainty = "rate SDs: observed information (Hessian of the log-likelihood)"
 
@@ -52,7 +54,14 @@ public struct KineticFitResult: Sendable {
         let what: String
         switch (route, channels) {
         case ("exact", 1): what = "HJC missed-event likelihood"
-        case ("exact", _): what = "likelihood of \(channels) channels (aggregate Markov process), missed events corrected exactly (a dwell ends at the first sojourn ≥ t_res at another level)"
+        case ("exact", _):
+            let corrected: String
+            switch patchCorrection {
+            case .exact: corrected = "exactly (a dwell ends at the first sojourn ≥ t_res at another level)"
+            case .hjc: corrected = "by HJC per level (sojourns < t_res that pass on to a third level timed approximately)"
+            case .firstOrder: corrected = "to first order (as QuB's MIL)"
+            }
+            what = "likelihood of \(channels) channels (aggregate Markov process), missed events corrected \(corrected)"
         default: what = "differentiable stochastic simulation of \(channels) channel\(channels == 1 ? "" : "s"): log-dwell-time quantile + open-fraction loss"
         }
         return "\(what); \(uncertainty)"

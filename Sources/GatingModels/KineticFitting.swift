@@ -28,6 +28,8 @@ public struct FitSettings: Sendable, Equatable {
     public var maxEvaluations: Int = 20_000
     /// How the exact route maximises the likelihood.
     public var exactMethod: ExactFit.Method = .bobyqa
+    /// How the exact route's N-channel likelihood corrects missed events.
+    public var patchCorrection: PatchMissedEvents.Correction = .exact
     /// Adam iterations of the SSA route.
     public var ssaIterations: Int = 400
     /// Bootstrap replicates for the SSA route's rate SDs (0: no SDs).
@@ -109,6 +111,7 @@ public enum KineticFitting {
             var fit = ExactFit()
             fit.optimizer.maxEvaluations = settings.maxEvaluations
             fit.method = settings.exactMethod
+            fit.patchCorrection = settings.patchCorrection
             fit.optimizer.progress = progress
             if settings.channels == 1 {
                 results.append(try fit.fit(scheme, records: try records(inputs, settings: settings)))

@@ -1,36 +1,39 @@
 import Foundation
 
 /// The blocks of Q that the dwell at one level needs (A = that level, X = all other states,
-/// ordered as given), the within-level part D and the between-level part O of Q_XX, and the
-/// two ways `LevelSojourn` evaluates them: the delay system on a grid and H(s) for the roots.
+/// grouped by level), the within-level part D (block diagonal) and the between-level part O of
+/// Q_XX, and the two ways `LevelSojourn` evaluates them: the delay system on a grid and H(s)
+/// for the roots.
 struct LevelBlocks {
     let qAA: Matrix, qAX: Matrix, qXA: Matrix
-    /// D: Q_XX with only the transitions inside one level; O: the rest of Q_XX.
-    let within: Matrix
+    /// O: the transitions of Q_XX between different levels (D, the rest, is in `spectra`).
     let between: Matrix
     /// e^{Dτ}: what a sojourn of ≥ τ at the next level leaves.
-    let survive: Matrix
+    let survive: BlockDiagonal
     let tau: Double
-    /// The spectral expansion of D (block by block: its eigenvalues are the blocks').
-    let spectrum: SpectralDecomposition
+    /// The spectral expansion of each level's block of D.
+    let spectra: [SpectralDecomposition]
 
-    init(q: Matrix, levels: [Int], a: [Int], x: [Int], resolution tau: Double) throws {
+    /// - Parameter groups: X's states level by level.
+    init(q: Matrix, a: [Int], groups: [[Int]], resolution tau: Double) throws {
+        let x = groups.flatMap { $0 }
         qAA = q.submatrix(rows: a, columns: a)
         qAX = q.submatrix(rows: a, columns: x)
         qXA = q.submatrix(rows: x, columns: a)
-        let qXX = q.submatrix(rows: x, columns: x)
-        var d = qXX, o = qXX
-        for i in x.indices {
-            for j in x.indices {
-                if levels[x[i]] == levels[x[j]] { o[i, j] = 0 } else { d[i, j] = 0 }
-            }
+        var o = q.submatrix(rows: x, columns: x)
+        var offset = 0
+        for g in groups {
+            for i in offset..<(offset + g.count) { for j in offset..<(offset + g.count) { o[i, j] = 0 } }
+            offset += g.count
         }
-        within = d
         between = o
         self.tau = tau
-        spectrum = try d.spectralDecomposition()
-        survive = spectrum.exponential(tau)
+        spectra = try groups.map { try q.submatrix(rows: $0, columns: $0).spectralDecomposition() }
+        survive = BlockDiagonal(spectra.map { $0.exponential(tau) })
     }
+
+    /// e^{Dt}.
+    func exponential(_ t: Double) -> BlockDiagonal { BlockDiagonal(spectra.map { $0.exponential(t) }) }
 
     var kA: Int { qAA.rows }
     var kX: Int { qXA.rows }
@@ -42,22 +45,27 @@ struct LevelBlocks {
 
     // MARK: - Laplace transforms
 
-    /// M(s) = ∫₀^τ e^{−su} e^{Du} du and dM/ds.
+    /// M(s) = ∫₀^τ e^{−su} e^{Du} du and dM/ds (dense kX × kX).
     func missed(_ s: Double) -> (value: Matrix, derivative: Matrix) {
-        var m = Matrix(rows: kX, columns: kX), dm = Matrix(rows: kX, columns: kX)
-        for (j, mu) in spectrum.eigenvalues.enumerated() {
-            let g = truncatedExponentialIntegral(mu - s, tau)
-            m.addScaled(spectrum.spectralMatrices[j], g.value)
-            dm.addScaled(spectrum.spectralMatrices[j], -g.derivative)
+        var m: [Matrix] = [], dm: [Matrix] = []
+        for spectrum in spectra {
+            let n = spectrum.spectralMatrices.first?.rows ?? 0
+            var value = Matrix(rows: n, columns: n), slope = Matrix(rows: n, columns: n)
+            for (j, mu) in spectrum.eigenvalues.enumerated() {
+                let g = truncatedExponentialIntegral(mu - s, tau)
+                value.addScaled(spectrum.spectralMatrices[j], g.value)
+                slope.addScaled(spectrum.spectralMatrices[j], -g.derivative)
+            }
+            m.append(value); dm.append(slope)
         }
-        return (m, dm)
+        return (BlockDiagonal(m).dense, BlockDiagonal(dm).dense)
     }
 
     /// Q_AX (I − M(s) O)⁻¹ e^{Dτ}: where the dwell's exit leads, over the chain of short
     /// sojourns before the next level's sojourn ≥ τ.
     func exitTransform(_ s: Double) throws -> Matrix {
         let chain = try (Matrix.identity(kX) - missed(s).value * between).inverse()
-        return qAX * chain * survive
+        return survive.rightMultiplying(qAX * chain)
     }
 
     var wFunction: LevelWFunction { LevelWFunction(blocks: self) }
@@ -72,8 +80,8 @@ struct DelaySystem {
     private let blocks: LevelBlocks
     let k: Int
     let h: Double
-    private let step: Matrix, beyond: Matrix, eA: Matrix, solve: Matrix
-    private var powers: [Matrix]
+    private let step: BlockDiagonal, beyond: BlockDiagonal, eA: Matrix, solve: Matrix
+    private var powers: [BlockDiagonal]
     /// β_0 … β_m so far.
     private(set) var history: [Matrix]
     private var p: Matrix
@@ -85,10 +93,10 @@ struct DelaySystem {
         self.k = k
         h = blocks.tau / Double(k)
         let nX = blocks.kX
-        step = blocks.spectrum.exponential(h)                 // e^{Dh}
-        beyond = blocks.survive * step                         // e^{D(k+1)h}
-        powers = [Matrix.identity(nX)]                         // e^{Djh}, j = 0 … k
-        for _ in 0..<k { powers.append(powers[powers.count - 1] * step) }
+        step = blocks.exponential(h)                           // e^{Dh}
+        beyond = blocks.exponential(blocks.tau + h)            // e^{D(k+1)h}
+        let stepLength = h
+        powers = (0...k).map { blocks.exponential(Double($0) * stepLength) }   // e^{Djh}, j = 0 … k
         eA = try blocks.qAA.exponential(h)
         let half = 0.5 * h
         // β_m (I − (h/2) O − (h/2)² Q_XA Q_AX) = (C₀ + (h/2) R_s) Q_AX + R_b.
@@ -96,7 +104,7 @@ struct DelaySystem {
         p = .identity(blocks.kA)
         source = Matrix(rows: blocks.kA, columns: blocks.kA)   // S_{m−1}: the memory term of P′
         history = [blocks.qAX]
-        running = blocks.qAX * step                            // Y_1
+        running = step.rightMultiplying(blocks.qAX)            // Y_1
     }
 
     /// Steps until β is known at node `last`.
@@ -106,7 +114,7 @@ struct DelaySystem {
             let m = history.count, top = min(m, k)
             // V = h (Y_m − ½ β_{m−top} e^{D·top·h}): the integrals without their α = 0 end.
             var v = running
-            v.addScaled(history[m - top] * powers[top], -0.5)
+            v.addScaled(powers[top].rightMultiplying(history[m - top]), -0.5)
             v = h * v
             let rb = v * b.between, rs = v * b.qXA
             let c0 = (p + half * source) * eA
@@ -115,16 +123,16 @@ struct DelaySystem {
             p = c0 + half * source
             history.append(beta)
             // Y_{m+1} = (Y_m + β_m) e^{Dh} − [m + 1 > k] β_{m−k} e^{D(k+1)h}.
-            running = (running + beta) * step
-            if m + 1 > k { running = running - history[m - k] * beyond }
+            running = step.rightMultiplying(running + beta)
+            if m + 1 > k { running = running - beyond.rightMultiplying(history[m - k]) }
             guard beta.isFinite else { throw GatingModelsError.nonFiniteMatrix(context: "multi-level apparent dwell density") }
         }
     }
 }
 
 /// H(s) = Q_AA + Q_AX (I − M O)⁻¹ M Q_XA for a level's dwell. Left of where the chains of
-/// short sojourns stop converging (det(I − M O) reaches 0 coming from s = 0) it returns a
-/// non-finite matrix, which the root search reads as "all eigenvalues above s".
+/// short sojourns stop converging (`barrier`) it returns a non-finite matrix, which the root
+/// search reads as "all eigenvalues above s".
 struct LevelWFunction: ApparentGenerator {
     let blocks: LevelBlocks
 
@@ -133,11 +141,36 @@ struct LevelWFunction: ApparentGenerator {
     func h(_ s: Double) -> Matrix {
         let b = blocks
         let m = b.missed(s).value
-        let resolvent = Matrix.identity(b.kX) - m * b.between
-        guard resolvent.determinant() > 0, let chain = try? resolvent.inverse() else {
-            return Matrix(rows: b.kA, columns: b.kA, repeating: .infinity)
-        }
+        guard let chain = chain(m) else { return Matrix(rows: b.kA, columns: b.kA, repeating: .infinity) }
         return b.qAA + b.qAX * chain * m * b.qXA
+    }
+
+    /// (I − M(s) O)⁻¹ = Σ_n (M O)ⁿ while that converges: M(s) O is non-negative and grows as s
+    /// falls, so the series converges for s above the point where its Perron root reaches 1, and
+    /// there (and only there) the inverse exists and is non-negative.
+    func chain(_ m: Matrix) -> Matrix? {
+        let b = blocks
+        guard let inverse = try? (Matrix.identity(b.kX) - m * b.between).inverse() else { return nil }
+        let scale = inverse.elements.map(abs).max() ?? 0
+        return inverse.elements.allSatisfy({ $0 >= -1e-9 * scale }) ? inverse : nil
+    }
+
+    /// Where the chains of short sojourns stop converging (`chain` gives nil below), to 1e-12
+    /// relative; nil if it is below −1e4 × the fastest rate of D (where e^{−sτ} has overflowed).
+    func barrier() -> Double? {
+        let b = blocks
+        func converges(_ s: Double) -> Bool { chain(b.missed(s).value) != nil }
+        let fastest = b.spectra.flatMap { $0.eigenvalues.map(abs) }.max() ?? 1
+        var hi = 0.0, lo = -1.0
+        while converges(lo) {
+            hi = lo; lo *= 2
+            if lo < -1e4 * max(fastest, 1) { return nil }
+        }
+        while hi - lo > 1e-12 * abs(lo) {
+            let mid = 0.5 * (hi + lo)
+            if converges(mid) { hi = mid } else { lo = mid }
+        }
+        return hi
     }
 
     /// W'(s) = I − dH/ds, dH/ds = Q_AX (I − M O)⁻¹ M′ (I + O (I − M O)⁻¹ M) Q_XA.

@@ -125,7 +125,7 @@ public struct PatchMissedEvents: Sendable {
             }
         } else {
             for a in 0..<levelCount {
-                let others = (0..<patch.stateCount).filter { patch.levels[$0] != a }
+                let others = (0..<levelCount).filter { $0 != a }.flatMap { states[$0] }   // level by level
                 var position = [Int](repeating: 0, count: patch.stateCount)
                 for (k, state) in others.enumerated() { position[state] = k }
                 let placed = (0..<levelCount).map { c in c == a ? [] : states[c].map { position[$0] } }
@@ -133,7 +133,7 @@ public struct PatchMissedEvents: Sendable {
                 // Can an excursion from a pass from one other level to another?
                 let passes = others.contains { i in others.contains { j in patch.levels[i] != patch.levels[j] && q[i, j] > 0 } }
                 if form == .exact && (passes || delaySystemEverywhere) {
-                    let sojourn = try LevelSojourn(q: q, levels: patch.levels, level: a, resolution: tau)
+                    let sojourn = try LevelSojourn(q: q, statesByLevel: states, level: a, resolution: tau)
                     all = sojourn.totalHandover
                     levelSojourns.append(sojourn)
                     sojourns.append(nil)

@@ -54,6 +54,9 @@ struct FitCommand: ParsableCommand {
     @Option(help: "Exact route's optimiser: bobyqa (quadratic models in a trust region; NLopt), simplex (Nelder–Mead, as HJCFIT), or simplex+bobyqa.")
     var optimizer: ExactFit.Method = .bobyqa
 
+    @Option(help: "Exact route with --channels N > 1: missed-event correction exact (a dwell ends at the first sojourn ≥ t_res at another level), hjc (HJC per level: sojourns < t_res that pass on to a third level timed approximately; faster for large N), or first-order (as QuB's MIL).")
+    var patchCorrection: PatchMissedEvents.Correction = .exact
+
     @Option(help: "Adam iterations of the SSA route.")
     var iterations: Int = 400
 
@@ -84,6 +87,7 @@ struct FitCommand: ParsableCommand {
                             ssaEstimator: gradient, ssaSimulationMultiple: simulationMultiple)
         s.ssaBootstrapIterations = bootstrapIterations
         s.exactMethod = optimizer
+        s.patchCorrection = patchCorrection
         return s
     }
 
@@ -145,3 +149,4 @@ struct FitCommand: ParsableCommand {
 extension FitRoute: ExpressibleByArgument {}
 extension SSAGradientEstimator: ExpressibleByArgument {}
 extension ExactFit.Method: ExpressibleByArgument {}
+extension PatchMissedEvents.Correction: ExpressibleByArgument {}

@@ -172,3 +172,18 @@ final class PatchExactCorrectionTests: XCTestCase {
         XCTAssertLessThan(try XCTUnwrap(sums["beta"]).hjc / n, -0.15, "HJC per level, beta")
     }
 }
+
+extension PatchExactCorrectionTests {
+    /// Ten C–C–O channels at 10 µM and 100 µs: from the all-shut level, chains of short
+    /// sojourns among the open levels decay so slowly that the asymptotic form does not meet
+    /// the time-domain density within 48 t_res; the exact correction then refuses with a typed
+    /// error that names the way out (HJC per level), which works.
+    func testExactCorrectionRefusesWhereItDoesNotConverge() throws {
+        let patch = try ccoPatch(10)
+        XCTAssertThrowsError(try PatchMissedEvents(patch, resolution: 100e-6)) { error in
+            guard case GatingModelsError.rootFindingFailed(let context) = error else { return XCTFail("\(error)") }
+            XCTAssertTrue(context.contains("level 0") && context.contains("--patch-correction hjc"), context)
+        }
+        XCTAssertNoThrow(try PatchMissedEvents(patch, resolution: 100e-6, correction: .hjc))
+    }
+}

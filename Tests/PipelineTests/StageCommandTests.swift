@@ -56,9 +56,21 @@ final class StageCommandTests: XCTestCase {
         XCTAssertEqual(summary["route"] as? String, "exact")
         XCTAssertEqual(summary["channels"] as? Int, 2)
         XCTAssertTrue((summary["method"] as? String ?? "").contains("2 channels"))
+        XCTAssertTrue((summary["method"] as? String ?? "").contains("corrected exactly"), "\(summary["method"] ?? "")")
         XCTAssertTrue((summary["log_likelihood"] as? Double ?? .nan).isFinite)
         let r2 = try XCTUnwrap(summary["r2"] as? [String: Any])
         XCTAssertTrue(r2.keys.contains { $0.hasSuffix("level 2") }, "\(r2.keys)")
+        // The approximate corrections on request, named in the method.
+        let hjc = try CLI.run(["fit", dwells, "--scheme", "Data/schemes/cco.yaml", "--conc", "1e-6", "--channels", "2",
+                               "--resolution", "60e-6", "--patch-correction", "hjc", "--json",
+                               "--out", scratch.appendingPathComponent("fit-hjc").path])
+        XCTAssertEqual(hjc.status, 0, hjc.stderr)
+        let hjcSummary = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(hjc.stdout.utf8)) as? [String: Any])
+        XCTAssertTrue((hjcSummary["method"] as? String ?? "").contains("HJC per level"), "\(hjcSummary["method"] ?? "")")
+        let unknown = try CLI.run(["fit", dwells, "--scheme", "Data/schemes/cco.yaml", "--channels", "2", "--resolution", "60e-6",
+                                   "--patch-correction", "second-order", "--out", out.path])
+        XCTAssertNotEqual(unknown.status, 0)
+        XCTAssertTrue(unknown.stderr.contains("patch-correction"), unknown.stderr)
 
         // More channels than the likelihood's state space allows: a clear error, not a hang.
         let bad = try CLI.run(["fit", dwells, "--scheme", "Data/schemes/cco.yaml", "--conc", "1e-6", "--channels", "40",
