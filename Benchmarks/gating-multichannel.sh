@@ -3,8 +3,9 @@
 # Simulates 20 s of the C–C–O scheme with two channels at 10 µM (cco.yaml: k_plus 1e8 M⁻¹s⁻¹,
 # k_minus 2000, beta 5000, alpha 1000 s⁻¹), renders it (5 kHz Gaussian filter, 0.4 pA noise at
 # 50 kHz), idealises it into levels 0/1/2 open, then fits from the ratio-breaking start
-# (cco-start.yaml) by the two-channel likelihood (exact route) and prints route, wall time,
-# likelihood evaluations per second and the rates ± SD from fit.json.
+# (cco-start.yaml) by the two-channel likelihood (exact route), with the exact missed-event
+# correction and with HJC per level, and prints wall time, likelihood evaluations per second
+# and the rates ± SD from fit.json.
 # Usage: Benchmarks/gating-multichannel.sh [patchfit binary]
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -15,12 +16,12 @@ out="$(mktemp -d)"
     --filter-hz 5000 --noise-rms 0.4 --seed 2 --out "$out/two.nwb" >/dev/null
 "$bin" idealise "$out/two.nwb" --levels 3 --acquisition-filter-hz 5000 --open-direction up --resolution 60e-6 \
     --out "$out/two.csv" >/dev/null
-for route in exact; do
+for correction in exact hjc; do
     start=$(date +%s.%N)
     "$bin" fit "$out/two.csv" --scheme "$root/Data/schemes/cco-start.yaml" --conc 10e-6 --channels 2 \
-        --resolution 60e-6 --route "$route" --quiet --out "$out/fit-$route" >/dev/null
+        --resolution 60e-6 --route exact --patch-correction "$correction" --quiet --out "$out/fit-$correction" >/dev/null
     end=$(date +%s.%N)
-    python3 - "$out/fit-$route/fit.json" "$start" "$end" <<'PY'
+    python3 - "$out/fit-$correction/fit.json" "$start" "$end" <<'PY'
 import json, sys
 f = json.load(open(sys.argv[1]))
 truth = {"k_plus": 1e8, "k_minus": 2000, "beta": 5000, "alpha": 1000}

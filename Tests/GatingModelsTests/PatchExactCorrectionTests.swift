@@ -139,7 +139,7 @@ final class PatchExactCorrectionTests: XCTestCase {
     /// sojourns), fitted by the exact correction: every rate's mean error within 2.5 standard
     /// errors of zero (measured: k_plus −1.6, k_minus +1.5, beta +3.7, alpha +2.5 % against SDs
     /// of 2.4, 4.4, 6.5, 4.4 % per fit) and no warning; HJC per level on the same records puts
-    /// beta below −15 % (measured before: −29 %) and warns.
+    /// beta below −15 % (measured: −26.7 %) and warns.
     func testFitsUnbiasedWherePassThroughIsCommon() throws {
         let tau = 150e-6
         let cco = try GatingScheme(contentsOf: TestPaths.scheme("cco.yaml"))
