@@ -2,7 +2,8 @@
 # Benchmark: two channels in a patch, from a rendered recording to fitted rates.
 # Simulates 20 s of the C–C–O scheme with two channels at 10 µM (cco.yaml: k_plus 1e8 M⁻¹s⁻¹,
 # k_minus 2000, beta 5000, alpha 1000 s⁻¹), renders it (5 kHz Gaussian filter, 0.4 pA noise at
-# 50 kHz), idealises it into levels 0/1/2 open, then fits from the ratio-breaking start
+# 50 kHz), idealises it into levels 0/1/2 open at t_res 70 µs (3.5 samples: a whole number of
+# samples would make intervals of exactly t_res ambiguous), then fits from the ratio-breaking start
 # (cco-start.yaml) by the two-channel likelihood (exact route), with the exact missed-event
 # correction and with HJC per level, and prints wall time, likelihood evaluations per second
 # and the rates ± SD from fit.json.
@@ -14,12 +15,12 @@ bin="${1:-$root/.build/release/patchfit}"
 out="$(mktemp -d)"
 "$bin" synthesize --scheme "$root/Data/schemes/cco.yaml" --concentration 10e-6 --channels 2 --duration 20 \
     --filter-hz 5000 --noise-rms 0.4 --seed 2 --out "$out/two.nwb" >/dev/null
-"$bin" idealise "$out/two.nwb" --levels 3 --acquisition-filter-hz 5000 --open-direction up --resolution 60e-6 \
+"$bin" idealise "$out/two.nwb" --levels 3 --acquisition-filter-hz 5000 --open-direction up --resolution 70e-6 \
     --out "$out/two.csv" >/dev/null
 for correction in exact hjc; do
     start=$(date +%s.%N)
     "$bin" fit "$out/two.csv" --scheme "$root/Data/schemes/cco-start.yaml" --conc 10e-6 --channels 2 \
-        --resolution 60e-6 --route exact --patch-correction "$correction" --quiet --out "$out/fit-$correction" >/dev/null
+        --resolution 70e-6 --route exact --patch-correction "$correction" --quiet --out "$out/fit-$correction" >/dev/null
     end=$(date +%s.%N)
     python3 - "$out/fit-$correction/fit.json" "$start" "$end" <<'PY'
 import json, sys

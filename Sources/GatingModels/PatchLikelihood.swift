@@ -25,7 +25,7 @@ public enum PatchLikelihood {
                                                resolution: r.resolution, correction: correction)
                 cache[key] = theory
             }
-            total += try logLikelihood(theory: theory, stretches: r.stretches, tCrit: r.tCrit)
+            total += try logLikelihood(theory: theory, stretches: r.stretches, tCrit: r.tCrit, sampleInterval: r.sampleInterval)
             if !total.isFinite { return total }
         }
         return total
@@ -36,7 +36,27 @@ public enum PatchLikelihood {
     /// t_crit of their density ending at the next level c), normalised; one that ends with such
     /// an interval ends with H₀ u — the CHS start and end vectors (for one channel this is the
     /// HJCFIT likelihood exactly, tested).
-    static func logLikelihood(theory: PatchMissedEvents, stretches: [PatchRecord.Stretch], tCrit: Double) throws -> Double {
+    ///
+    /// With a `sampleInterval` Δ (idealised records), an interval shorter than t_res + 2Δ is
+    /// scored by the density averaged over its sampling bin [max(t_res, t − Δ/2), t + Δ/2]:
+    /// durations are known only to a sample, and just above t_res a density can rise from 0
+    /// within one — exactly, a dwell that hands over two levels up needs a sojourn at the level
+    /// between, so its density vanishes at t_res, while an idealiser that misses that sojourn
+    /// writes the jump at whatever sample comes.
+    static func logLikelihood(theory: PatchMissedEvents, stretches: [PatchRecord.Stretch], tCrit: Double,
+                              sampleInterval: Double? = nil) throws -> Double {
+        let bin = sampleInterval ?? 0, tRes = theory.resolution
+        func step(_ v: [Double], _ a: Int, _ c: Int, _ t: Double) -> [Double] {
+            guard bin > 0, t < tRes + 2 * bin else { return theory.propagate(v, from: a, to: c, duration: t) }
+            let lo = max(tRes, t - bin / 2), hi = t + bin / 2
+            let mid = 0.5 * (lo + hi), half = 0.5 * (hi - lo), offset = (3.0 / 5.0).squareRoot() * half
+            var out = [Double](repeating: 0, count: theory.levelStates[c].count)
+            for (point, weight) in [(mid - offset, 5.0 / 18), (mid, 8.0 / 18), (mid + offset, 5.0 / 18)] {
+                let x = theory.propagate(v, from: a, to: c, duration: point)
+                for k in out.indices { out[k] += weight * x[k] }
+            }
+            return out
+        }
         var starts: [Int: [Double]] = [:]
         var longStart: [Int: [Double]] = [:]
         var longEnd: [Double]? = nil
@@ -60,7 +80,7 @@ public enum PatchLikelihood {
             }
             var logScale = 0.0
             for i in 1..<(s.levels.count - 1) {
-                v = theory.propagate(v, from: s.levels[i], to: s.levels[i + 1], duration: s.durations[i])
+                v = step(v, s.levels[i], s.levels[i + 1], s.durations[i])
                 // Rescale so long stretches do not underflow.
                 let sum = v.reduce(0) { $0 + abs($1) }
                 guard sum > 0, sum.isFinite else { return -.infinity }

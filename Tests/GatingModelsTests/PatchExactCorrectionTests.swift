@@ -187,3 +187,34 @@ extension PatchExactCorrectionTests {
         XCTAssertNoThrow(try PatchMissedEvents(patch, resolution: 100e-6, correction: .hjc))
     }
 }
+
+extension PatchExactCorrectionTests {
+    /// An idealised two-channel record on 20-µs samples with t_res 100 µs (5 samples) and a
+    /// shut interval of exactly t_res handing over to level 2: the exact theory's density of
+    /// that hand-over is 0 at t_res (it needs a sojourn at level 1 between), so scored at the
+    /// point the likelihood was −∞; scored over the sampling bin, as it is now when durations
+    /// are whole samples (the step found from the durations when the list does not say), it is
+    /// finite. Continuous durations have no step.
+    func testIntervalsOfExactlyTResOnSampledRecords() throws {
+        let cco = try GatingScheme(contentsOf: TestPaths.scheme("cco.yaml"))
+        let dt = 20e-6, tau = 100e-6
+        var dwells: [Dwell] = []
+        let pattern = [0, 1, 2, 1, 0, 1, 0, 2, 1, 2, 1, 0]
+        for i in 0..<240 {
+            let level = pattern[i % pattern.count]
+            var samples = 5 + (i * 7) % 31
+            if i % pattern.count == 6 { samples = 5 }           // the shut interval before a 0 → 2 jump
+            dwells.append(Dwell(level: level, amplitude: Double(level) * 5, duration: Double(samples) * dt))
+        }
+        let sampled = DwellSequence(dwells: dwells, provenance: Provenance(file: "sampled.csv", format: .dwellCSV))
+        let record = try PatchRecord(sampled, conditions: cco10, resolution: tau, channels: 2)
+        XCTAssertEqual(try XCTUnwrap(record.sampleInterval), dt, accuracy: 1e-12)
+        XCTAssertTrue(try PatchLikelihood.logLikelihood(cco, records: [record]).isFinite)
+
+        var jittered = dwells
+        for i in jittered.indices { jittered[i].duration += 1e-6 * (Double(i) * 2.0.squareRoot()).truncatingRemainder(dividingBy: 1) }
+        let continuous = try PatchRecord(DwellSequence(dwells: jittered, provenance: Provenance(file: "sim.csv", format: .synthetic)),
+                                         conditions: cco10, resolution: tau, channels: 2)
+        XCTAssertNil(continuous.sampleInterval)
+    }
+}
