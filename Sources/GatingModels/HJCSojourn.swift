@@ -14,10 +14,11 @@ import Foundation
 ///
 /// Exact for u = t − τ < 2τ (the recursive sum of HJC 1990 with m ≤ 1), asymptotic beyond
 /// (HJC 1992: eR(u) ≈ Σ_i R_i exp(s_i u) over the kA roots s_i of det W(s) = 0).
-struct HJCSojourn: Sendable {
+struct HJCSojourn: ApparentDwellDensity {
     let tRes: Double
     let kA: Int
     let kF: Int
+    var exitCount: Int { kF }
     /// Q_AF exp(Q_FF τ), the exit factor of eG_AF.
     let exitFactor: Matrix
     /// λ_i, eigenvalues of −Q (full Q).
@@ -164,17 +165,6 @@ struct HJCSojourn: Sendable {
         return out * exitFactor
     }
 
-    /// The matrix eG_AF(t) (rows = starting A state).
-    func matrix(duration t: Double) -> Matrix {
-        var m = Matrix(rows: kA, columns: kF)
-        for i in 0..<kA {
-            var e = [Double](repeating: 0, count: kA); e[i] = 1
-            let r = propagate(e, duration: t)
-            for j in 0..<kF { m[i, j] = r[j] }
-        }
-        return m
-    }
-
     /// ∫_{t0}^∞ eG_AF(t) dt for t0 ≥ τ (exact part by 24-point Gauss–Legendre per τ-interval).
     func integral(from t0: Double) -> Matrix {
         var total = Matrix(rows: kA, columns: kF)
@@ -235,3 +225,25 @@ let legendreNodes: ([Double], [Double]) = {
     }
     return (x, w)
 }()
+
+/// An apparent dwell's density matrix eG(t) (rows: the state the dwell starts in; columns: the
+/// state it hands over to), given as row vector × eG(t).
+protocol ApparentDwellDensity: Sendable {
+    var kA: Int { get }
+    /// Columns of eG.
+    var exitCount: Int { get }
+    func propagate(_ v: [Double], duration t: Double) -> [Double]
+}
+
+extension ApparentDwellDensity {
+    /// The matrix eG(t), a row per starting state.
+    func matrix(duration t: Double) -> Matrix {
+        var m = Matrix(rows: kA, columns: exitCount)
+        for i in 0..<kA {
+            var e = [Double](repeating: 0, count: kA); e[i] = 1
+            let r = propagate(e, duration: t)
+            for j in 0..<exitCount { m[i, j] = r[j] }
+        }
+        return m
+    }
+}

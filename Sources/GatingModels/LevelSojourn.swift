@@ -22,10 +22,11 @@ import Foundation
 // takes over, and U is the first multiple of τ from which the two agree to 1e-8.
 
 /// The exact missed-event theory of dwells at one level of a multi-level record.
-struct LevelSojourn: Sendable {
+struct LevelSojourn: ApparentDwellDensity {
     let tRes: Double
     let kA: Int
     let kX: Int
+    var exitCount: Int { kX }
     /// Grid step h = τ / `stepsPerResolution`.
     let step: Double
     let stepsPerResolution: Int
@@ -147,17 +148,6 @@ struct LevelSojourn: Sendable {
             }
         }
         return out
-    }
-
-    /// The matrix eG(t).
-    func matrix(duration t: Double) -> Matrix {
-        var m = Matrix(rows: kA, columns: kX)
-        for x in 0..<kA {
-            var e = [Double](repeating: 0, count: kA); e[x] = 1
-            let row = propagate(e, duration: t)
-            for y in 0..<kX { m[x, y] = row[y] }
-        }
-        return m
     }
 
     /// ∫_{t0}^∞ eG(t) dt for t0 ≥ τ: three-point Gauss–Legendre on each grid step (exact for
