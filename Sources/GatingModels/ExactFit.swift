@@ -39,8 +39,10 @@ public struct ExactFit: Sendable {
     ///   `invalidArgument` for an empty record list; theory errors at the start.
     public func fit(_ scheme: GatingScheme, records: [LikelihoodRecord]) throws -> KineticFitResult {
         guard !records.isEmpty else { throw GatingModelsError.invalidArgument(name: "records", reason: "nothing to fit") }
-        return try fit(scheme, logLikelihood: { try ExactLikelihood.logLikelihood($0, records: records) },
-                       histograms: { s in try records.flatMap { try HistogramComparison.comparisons(for: $0, scheme: s) } })
+        var result = try fit(scheme, logLikelihood: { try ExactLikelihood.logLikelihood($0, records: records) },
+                             histograms: { s in try records.flatMap { try HistogramComparison.comparisons(for: $0, scheme: s) } })
+        result.warnings += SampledResolution.warnings(records.map { ($0.name, $0.resolution, $0.dwells.measuredSampleInterval) })
+        return result
     }
 
     /// Fits `scheme` to multi-channel `records` (the N-channel likelihood, `PatchLikelihood`,
@@ -54,7 +56,7 @@ public struct ExactFit: Sendable {
         result.channels = records[0].channels
         result.patchCorrection = correction
         if correction != .exact { result.warnings = try Self.passThroughWarnings(result.scheme, records: records, correction: correction) }
-        result.warnings += Self.sampledResolutionWarnings(records)
+        result.warnings += SampledResolution.warnings(records.map { ($0.name, $0.resolution, $0.sampleInterval) })
         return result
     }
 
@@ -77,23 +79,6 @@ public struct ExactFit: Sendable {
             let name = URL(fileURLWithPath: r.name).lastPathComponent
             return String(format: "%@: at t_res %.0f µs, %.1f %% of level sojourns are shorter than t_res and lead on to a third level; the %d-channel likelihood with the %@ correction times those approximately, so its rates may be biased by several SD (measured on two C–C–O channels with HJC per level: 3.2 %% gave −5 %% on the opening rate, 6.4 %% −29 %%). The exact correction avoids it.",
                           name, r.resolution * 1e6, 100 * fraction, r.channels, correction.rawValue)
-        }
-    }
-
-    /// One warning per record whose resolution is a whole number of its samples. An idealised
-    /// interval of k samples lasted between about k − 1 and k + 1 of them, so with t_res = k
-    /// samples the rule "keep intervals ≥ t_res" keeps some that were shorter — which the
-    /// missed-event theory says are never seen. Measured on a rendered, idealised record of two
-    /// C–C–O channels (20 µs samples): t_res 60 µs (3 samples) put alpha and beta +9 % and +12 %
-    /// off with the exact correction, 70 µs −0.4 … +1.1 %, all within 1 SD.
-    static func sampledResolutionWarnings(_ records: [PatchRecord]) -> [String] {
-        records.compactMap { r in
-            guard let dt = r.sampleInterval, dt > 0 else { return nil }
-            let samples = r.resolution / dt
-            guard abs(samples - samples.rounded()) < 0.05 else { return nil }
-            let name = URL(fileURLWithPath: r.name).lastPathComponent
-            return String(format: "%@: t_res %.0f µs is a whole number of samples (%.0f × %.0f µs), so intervals of exactly t_res are kept although they may have been shorter; rates can be biased by several SD. Use a t_res half a sample away, e.g. %.0f µs.",
-                          name, r.resolution * 1e6, samples.rounded(), dt * 1e6, (samples.rounded() + 0.5) * dt * 1e6)
         }
     }
 

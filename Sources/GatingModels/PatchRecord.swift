@@ -58,7 +58,7 @@ public struct PatchRecord: Sendable {
         self.channels = channels
         let resolved = sequence.resolution == resolution ? sequence : try ResolutionImposition.impose(sequence, resolution: resolution)
         dwells = resolved
-        sampleInterval = resolved.sampleInterval ?? Self.durationStep(resolved.dwells.map(\.duration))
+        sampleInterval = resolved.measuredSampleInterval
         var stretches: [Stretch] = []
         for range in resolved.segmentRanges {
             var current = Stretch(levels: [], durations: [])
@@ -98,21 +98,5 @@ public struct PatchRecord: Sendable {
     }
 
     /// Level changes the likelihood uses.
-    /// The step Δ of which every duration is a whole multiple (to 1e-6 of Δ), found as the
-    /// smallest gap between distinct durations; nil when there is none (continuous durations).
-    static func durationStep(_ durations: [Double]) -> Double? {
-        let distinct = Array(Set(durations.filter { $0 > 0 })).sorted()
-        guard distinct.count >= 3 else { return nil }
-        let gaps = zip(distinct.dropFirst(), distinct).map { $0 - $1 }
-        let scale = distinct.last ?? 1
-        // Gaps below 1e-9 of the longest duration are the rounding of one value, not steps.
-        guard let step = gaps.filter({ $0 > 1e-9 * scale }).min(), step > 0 else { return nil }
-        let whole = durations.allSatisfy { d in
-            let k = (d / step).rounded()
-            return abs(d - k * step) <= 1e-6 * step + 1e-12 * d
-        }
-        return whole ? step : nil
-    }
-
     public var transitionCount: Int { stretches.reduce(0) { $0 + $1.levels.count - 1 } }
 }

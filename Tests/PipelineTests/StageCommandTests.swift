@@ -23,6 +23,18 @@ final class StageCommandTests: XCTestCase {
         XCTAssertEqual(summary["format"] as? String, "dwt")
         // 4 s of a channel opening ~130 times a second: several hundred intervals.
         XCTAssertGreaterThan(summary["intervals"] as? Int ?? 0, 300)
+
+        // One channel, fitted at t_res = 3 whole 20-µs samples: the fit warns and names 70 µs
+        // (measured on 60-s rendered records: alpha +3 to +5 %, beta +6 to +7 %, 3–4 SD; at
+        // 70 µs within 2 SD); at 70 µs it does not warn.
+        for (resolution, warns) in [("60e-6", true), ("70e-6", false)] {
+            let fit = try CLI.run(["fit", out, "--scheme", "Data/schemes/cco-start.yaml", "--conc", "1e-6", "--resolution", resolution,
+                                   "--json", "--quiet", "--out", scratch.appendingPathComponent("fit-\(resolution)").path])
+            XCTAssertEqual(fit.status, 0, fit.stderr)
+            let json = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(fit.stdout.utf8)) as? [String: Any])
+            let warnings = (json["warnings"] as? [String]) ?? []
+            XCTAssertEqual(warnings.contains { $0.contains("whole number of samples") && $0.contains("70 µs") }, warns, "\(warnings)")
+        }
     }
 
     /// The SSA route from the CLI on a simulated two-channel dwell list: fit.json says so, with
