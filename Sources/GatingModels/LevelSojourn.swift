@@ -15,11 +15,13 @@ import Foundation
 //   P′(u) = P(u) Q_AA + ∫₀^{min(u,τ)} β(u − α) e^{Dα} Q_XA dα,
 // and a dwell of measured length t ≥ τ ends in level c with density eG(t) = β_c(t − τ) e^{D_cc τ}
 // (the same convention as HJC: each dwell runs from τ into its first sojourn to τ into the next).
-// Below U this delay system is integrated on a grid of τ/32 (trapezoidal memory integrals, an
-// exponential trapezoidal step for P, Richardson extrapolation with τ/64: ~1e-10; quintic
-// interpolation between nodes); beyond U the
-// asymptotic form Σ_i e^{s_i u} R_i Q_AX (I − M(s_i) O)⁻¹ e^{Dτ} from the k_A roots of det W(s)
-// takes over, and U is the first multiple of τ from which the two agree to 1e-8.
+// Below U this delay system is integrated on a grid of τ/32 or finer for fast rates
+// (trapezoidal memory integrals, an exponential trapezoidal step for P, Richardson
+// extrapolation with half the step: ~1e-10; quintic interpolation between nodes). Beyond U the
+// asymptotic form Σ_i e^{s_i u} R_i Q_AX (I − M(s_i) O)⁻¹ e^{Dτ} takes over, from the roots of
+// det W(s) above where the chains of short sojourns stop converging (`LevelWFunction.barrier`;
+// with many channels fewer than k_A roots lie above it), and U is the first multiple of τ from
+// which the two agree to 1e-8.
 
 /// The exact missed-event theory of dwells at one level of a multi-level record.
 struct LevelSojourn: ApparentDwellDensity {
