@@ -105,7 +105,8 @@ extension PipelineSpec {
 
     private static func fit(_ y: YAMLReader, spec: PipelineSpec) throws(PipelineError) -> FitStage? {
         guard let f = try y.section("fit") else { return nil }
-        try f.rejectUnknownKeys(["scheme", "concentration", "voltage", "route", "channels", "seed", "resolution", "tcrit", "iterations", "bootstrap", "gradient"])
+        try f.rejectUnknownKeys(["scheme", "concentration", "voltage", "route", "channels", "seed", "resolution", "tcrit", "iterations", "bootstrap", "gradient",
+                                "patch_correction"])
         let concentrations = try f.doubles("concentration") ?? []
         guard concentrations.allSatisfy({ $0 >= 0 }) else { throw f.error("concentration", "concentrations must be 0 or more (M)") }
         return FitStage(scheme: try existingFile(f, "scheme", spec: spec), concentrations: concentrations,
@@ -113,7 +114,9 @@ extension PipelineSpec {
                            channels: try f.int("channels", min: 1) ?? 1, seed: UInt64(try f.int("seed", min: 0) ?? 1),
                            resolution: try f.double("resolution", positive: true), tCrit: try f.double("tcrit", positive: true),
                            iterations: try f.int("iterations", min: 4) ?? 600, bootstrap: try f.int("bootstrap", min: 0) ?? 8,
-                           gradient: try f.choice("gradient", SSAGradientEstimator.allCases.map(\.rawValue)) ?? SSAGradientEstimator.likelihoodRatio.rawValue)
+                           gradient: try f.choice("gradient", SSAGradientEstimator.allCases.map(\.rawValue)) ?? SSAGradientEstimator.likelihoodRatio.rawValue,
+                           patchCorrection: try f.choice("patch_correction", PatchMissedEvents.Correction.allCases.map(\.rawValue))
+                               ?? PatchMissedEvents.Correction.exact.rawValue)
     }
 
     private static func synthetic(_ y: YAMLReader, spec: PipelineSpec) throws(PipelineError) -> SyntheticStage? {

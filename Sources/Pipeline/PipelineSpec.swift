@@ -96,6 +96,8 @@ public struct FitStage: Sendable, Equatable, Codable {
     public var bootstrap: Int = 8
     /// The SSA route's gradient estimator ("likelihood-ratio" or "straight-through").
     public var gradient: String = "likelihood-ratio"
+    /// The exact route's missed-event correction for N > 1 channels ("exact", "hjc" or "first-order").
+    public var patchCorrection: String = "exact"
 }
 
 public struct SyntheticStage: Sendable, Equatable, Codable {

@@ -154,10 +154,12 @@ struct RecordingAnalysis: Sendable {
         let scheme = try GatingScheme(contentsOf: spec.resolve(stage.scheme))
         let conditions = RecordConditions(concentration: job.concentration ?? 0, voltage: stage.voltage ?? 0)
         let resolution = stage.resolution ?? dwells.resolution ?? spec.idealise.resolution
-        let settings = GatingModels.FitSettings(resolution: resolution, tCrit: stage.tCrit ?? spec.idealise.tCrit,
+        var fitSettings = GatingModels.FitSettings(resolution: resolution, tCrit: stage.tCrit ?? spec.idealise.tCrit,
                                                 channels: stage.channels, route: FitRoute(rawValue: stage.route) ?? .exact,
                                                 seed: job.seed, ssaIterations: stage.iterations, ssaBootstrap: stage.bootstrap,
                                                 ssaEstimator: SSAGradientEstimator(rawValue: stage.gradient) ?? .likelihoodRatio)
+        fitSettings.patchCorrection = PatchMissedEvents.Correction(rawValue: stage.patchCorrection) ?? .exact
+        let settings = fitSettings
         let progress = self.progress, file = job.file
         // The SSA route sees its simulated records as the data were seen: rendered and idealised.
         let observation = settings.route == .exact ? nil : RecordingObservation.make(ideal, spec: spec)

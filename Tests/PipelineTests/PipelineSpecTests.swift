@@ -41,6 +41,9 @@ final class PipelineSpecTests: XCTestCase {
         XCTAssertEqual(spec.idealise.resolution, 50e-6)
         XCTAssertEqual(spec.idealise.openDirection, "down")
         XCTAssertEqual(spec.channel, .firstCurrent)
+        XCTAssertEqual(try parse("name: x\ninputs: [a.abf]\nfit:\n  scheme: Data/schemes/cco.yaml\n  channels: 12\n  patch_correction: hjc\n")
+                        .fit?.patchCorrection, "hjc")
+        XCTAssertEqual(try parse("name: x\ninputs: [a.abf]\nfit:\n  scheme: Data/schemes/cco.yaml\n").fit?.patchCorrection, "exact")
     }
 
     func testMistakesNameTheirLineAndKey() {
@@ -50,6 +53,8 @@ final class PipelineSpecTests: XCTestCase {
         assertError("name: x\ninputs: [a.abf]\nidealise:\n  levels: one\n", line: 4, key: "idealise.levels", contains: "whole number")
         assertError("name: x\ninputs: [a.abf]\nfit:\n  scheme: Data/schemes/nope.yaml\n", line: 4, key: "fit.scheme", contains: "file not found")
         assertError("name: x\ninputs: [a.abf]\nfit:\n  scheme: Data/schemes/cco.yaml\n  gradient: magic\n", line: 5, key: "fit.gradient", contains: "expected one of")
+        assertError("name: x\ninputs: [a.abf]\nfit:\n  scheme: Data/schemes/cco.yaml\n  patch_correction: second-order\n", line: 5,
+                    key: "fit.patch_correction", contains: "expected one of")
         assertError("name: x\ninputs: [a.abf]\nidealise:\n  open_direction: sideways\n", line: 4, key: "idealise.open_direction", contains: "expected one of")
         assertError("name: bad name!\ninputs: [a.abf]\n", line: 1, key: "name", contains: "letters, digits")
         assertError("name: x\nkind: synthetic-channel\n", line: 2, key: "kind", contains: "needs a 'synthetic' section")
