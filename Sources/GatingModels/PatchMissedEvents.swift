@@ -61,7 +61,9 @@ public struct PatchMissedEvents: Sendable {
     let missed: [Matrix]
 
     /// - Throws: `invalidArgument` for a negative or non-finite resolution; theory errors
-    ///   (complex eigenvalues, singular blocks, overflowing rates).
+    ///   (complex eigenvalues, singular blocks, overflowing rates); for the exact form
+    ///   `rootFindingFailed` where its asymptotic density does not meet the time-domain one
+    ///   within `LevelSojourn.maxSegments`·τ (large patches; the message names the hjc form).
     /// - Parameters:
     ///   - correction: ignored for τ = 0 (all give the ideal theory, in first order's form).
     ///   - delaySystemEverywhere: exact form only — solve every level by `LevelSojourn`'s delay
