@@ -174,10 +174,10 @@ final class PatchExactCorrectionTests: XCTestCase {
 }
 
 extension PatchExactCorrectionTests {
-    /// Ten C–C–O channels at 10 µM and 100 µs: from the all-shut level, chains of short
-    /// sojourns among the open levels decay so slowly that the asymptotic form does not meet
-    /// the time-domain density within 48 t_res; the exact correction then refuses with a typed
-    /// error that names the way out (HJC per level), which works.
+    /// Ten C–C–O channels at 10 µM and 100 µs: at the all-shut level the time-domain density
+    /// keeps a part that the roots of det W (above where its chains of short sojourns stop
+    /// converging) do not describe, still 1.9e-5 at 48 t_res; the exact correction then refuses
+    /// with a typed error that names the way out (HJC per level), which works.
     func testExactCorrectionRefusesWhereItDoesNotConverge() throws {
         let patch = try ccoPatch(10)
         XCTAssertThrowsError(try PatchMissedEvents(patch, resolution: 100e-6)) { error in
