@@ -69,6 +69,58 @@ struct LevelBlocks {
     }
 
     var wFunction: LevelWFunction { LevelWFunction(blocks: self) }
+
+    // MARK: - The characteristic function
+
+    /// K(s) = [[sI − Q_AA, −Q_AX], [−M Q_XA, I − M O]], with (P*, β*) K(s) = (I, 0): entire in s,
+    /// det K = det(I − M O) det W, so its zeros are the poles of eG* on both sides of where
+    /// det W stops converging.
+    func characteristic(_ s: Double) -> (value: Matrix, derivative: Matrix) {
+        let (m, dm) = missed(s)
+        let n = kA + kX
+        var k = Matrix(rows: n, columns: n), dk = Matrix(rows: n, columns: n)
+        let mQ = m * qXA, mO = m * between, dmQ = dm * qXA, dmO = dm * between
+        for i in 0..<kA {
+            for j in 0..<kA { k[i, j] = (i == j ? s : 0) - qAA[i, j]; dk[i, j] = i == j ? 1 : 0 }
+            for j in 0..<kX { k[i, kA + j] = -qAX[i, j] }
+        }
+        for i in 0..<kX {
+            for j in 0..<kA { k[kA + i, j] = -mQ[i, j]; dk[kA + i, j] = -dmQ[i, j] }
+            for j in 0..<kX { k[kA + i, kA + j] = (i == j ? 1 : 0) - mO[i, j]; dk[kA + i, kA + j] = -dmO[i, j] }
+        }
+        return (k, dk)
+    }
+
+    /// The real zeros of det K(s) in [lower, upper] (both < 0): sign changes on `points`
+    /// log-spaced values, refined by Brent's method.
+    func characteristicRoots(from upper: Double, to lower: Double, points: Int = 1200) -> [Double] {
+        var roots: [Double] = []
+        func det(_ s: Double) -> Double { characteristic(s).value.determinant() }
+        var previousS = upper, previous = det(upper)
+        for i in 1...points {
+            let s = upper * pow(lower / upper, Double(i) / Double(points))
+            let value = det(s)
+            if previous.isFinite, value.isFinite, (previous < 0) != (value < 0), let root = brentRoot(det, s, previousS) {
+                roots.append(root)
+            }
+            previousS = s; previous = value
+        }
+        return roots
+    }
+
+    /// The asymptotic term of eG at a simple zero s of det K: e^{su} [c r]_{A,X} e^{Dτ} / (r K′(s) c)
+    /// with K c = 0, r K = 0.
+    func characteristicTerm(_ s: Double) throws -> Matrix {
+        let (k, dk) = characteristic(s)
+        let pair = try k.eigenpair(closestTo: 0)
+        let denom = dot(pair.left * dk, pair.right)
+        guard denom != 0, denom.isFinite else {
+            throw GatingModelsError.rootFindingFailed(context: "r K'(s) c = \(denom) at s = \(s)")
+        }
+        var term = Matrix(rows: kA, columns: kX)
+        for x in 0..<kA { for y in 0..<kX { term[x, y] = pair.right[x] * pair.left[kA + y] / denom } }
+        return survive.rightMultiplying(term)
+    }
 }
 
 /// β(u) (kA × kX: the rate of entries into X's levels, per starting A state) on the grid

@@ -21,7 +21,9 @@ import Foundation
 // asymptotic form Σ_i e^{s_i u} R_i Q_AX (I − M(s_i) O)⁻¹ e^{Dτ} takes over, from the roots of
 // det W(s) above where the chains of short sojourns stop converging (`LevelWFunction.barrier`;
 // with many channels fewer than k_A roots lie above it), and U is the first multiple of τ from
-// which the two agree to 1e-8.
+// which the two agree to 1e-8. If they never do by `maxSegments`·τ, the real zeros of the entire
+// det K(s) below that barrier (`LevelBlocks.characteristic`) join them, and agreement to 1e-7
+// is asked.
 
 /// The exact missed-event theory of dwells at one level of a multi-level record.
 struct LevelSojourn: ApparentDwellDensity {
@@ -65,7 +67,8 @@ struct LevelSojourn: ApparentDwellDensity {
         let w = blocks.wFunction
         // Roots below the barrier are not poles of eG*: the barrier itself decays faster than
         // the grid's U (checked below: the asymptotic form must meet the grid).
-        roots = try w.roots(above: w.barrier())
+        let barrier = w.barrier()
+        var roots = try w.roots(above: barrier)
         var terms: [Matrix] = []
         for s in roots {
             let pair = try w.h(s).eigenpair(closestTo: s)
@@ -77,7 +80,6 @@ struct LevelSojourn: ApparentDwellDensity {
             for x in 0..<kA { for y in 0..<kA { r[x, y] = pair.right[x] * pair.left[y] / denom } }
             terms.append(r * (try blocks.exitTransform(s)))
         }
-        asymptoticTerms = terms
         totalHandover = try (-w.h(0)).inverse() * (try blocks.exitTransform(0))
 
         // The grid, a τ-segment at a time, until the asymptotic form has agreed with it to 1e-8
@@ -112,13 +114,42 @@ struct LevelSojourn: ApparentDwellDensity {
             segment += 1
             agreeing = segment > 2 && worst <= 1e-8 ? agreeing + 1 : 0
         }
-        guard agreeing > 0 || worst <= 1e-6 else {
+        var start = segment - agreeing
+        if agreeing == 0, worst > 1e-8, let barrier {
+            // What the roots of det W miss lies below its barrier: add the zeros of the entire
+            // det K there (down to 4× the barrier) and find where the form meets the grid.
+            let below = blocks.characteristicRoots(from: barrier, to: 4 * barrier, points: 400)
+                .filter { root in !roots.contains { abs($0 - root) <= 1e-9 * abs(root) } }
+            let kRoots = roots + below
+            let kTerms = terms + (try below.map { try blocks.characteristicTerm($0) })
+            var last = segment
+            while last > 2 {
+                var segmentWorst = 0.0
+                for n in ((last - 1) * k + 1)...(last * k) {
+                    let u = Double(n) * step
+                    var largest = 0.0, difference = 0.0
+                    for e in 0..<width {
+                        var asymptotic = 0.0
+                        for i in kRoots.indices { asymptotic += exp(kRoots[i] * u) * kTerms[i].elements[e] }
+                        largest = max(largest, abs(g[n * width + e]))
+                        difference = max(difference, abs(asymptotic - g[n * width + e]))
+                    }
+                    segmentWorst = max(segmentWorst, largest > 0 ? difference / largest : difference)
+                }
+                if segmentWorst > 1e-7 { break }
+                last -= 1
+            }
+            if last < segment - 1 { roots = kRoots; terms = kTerms; start = last; worst = 0 }
+        }
+        guard start < segment || worst <= 1e-6 else {
             throw GatingModelsError.rootFindingFailed(
                 context: "exact multi-level missed-event correction, level \(a): its asymptotic dwell density still differs from the time-domain one by \(worst) at \(segment) t_res (use the hjc correction, --patch-correction hjc)")
         }
+        self.roots = roots
+        asymptoticTerms = terms
         nodes = g
         nodeCount = g.count / width
-        exactLength = Double(segment - agreeing) * tau
+        exactLength = Double(start) * tau
     }
 
     // MARK: - eG(t)

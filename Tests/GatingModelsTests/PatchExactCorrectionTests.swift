@@ -174,12 +174,13 @@ final class PatchExactCorrectionTests: XCTestCase {
 }
 
 extension PatchExactCorrectionTests {
-    /// Ten C–C–O channels at 10 µM and 100 µs: at the all-shut level the time-domain density
-    /// keeps a part that the roots of det W (above where its chains of short sojourns stop
-    /// converging) do not describe, still 1.9e-5 at 48 t_res; the exact correction then refuses
-    /// with a typed error that names the way out (HJC per level), which works.
+    /// Twelve C–C–O channels at 10 µM and 100 µs: at the all-shut level neither the roots of
+    /// det W nor the real zeros of det K describe the time-domain density by 48 t_res (with ten
+    /// channels the zeros of det K do, from 9 t_res, and the theory integrates to its transform
+    /// to 4e-10 — but takes 8.4 s to build); the exact correction then refuses with a typed
+    /// error that names the way out (HJC per level), which works.
     func testExactCorrectionRefusesWhereItDoesNotConverge() throws {
-        let patch = try ccoPatch(10)
+        let patch = try ccoPatch(12)
         XCTAssertThrowsError(try PatchMissedEvents(patch, resolution: 100e-6)) { error in
             guard case GatingModelsError.rootFindingFailed(let context) = error else { return XCTFail("\(error)") }
             XCTAssertTrue(context.contains("level 0") && context.contains("--patch-correction hjc"), context)
