@@ -206,6 +206,13 @@ func gaussLegendre(from a: Double, to b: Double, _ f: (Double) -> Matrix) -> Mat
     return total ?? Matrix(rows: 0, columns: 0)
 }
 
+/// Three-point Gauss–Legendre on [lo, hi] (exact for polynomials up to degree 5): the points
+/// and their weights, which sum to hi − lo.
+func gaussLegendre3(from lo: Double, to hi: Double) -> [(point: Double, weight: Double)] {
+    let mid = 0.5 * (lo + hi), half = 0.5 * (hi - lo), offset = (3.0 / 5.0).squareRoot() * half
+    return [(mid - offset, 5.0 / 9 * half), (mid, 8.0 / 9 * half), (mid + offset, 5.0 / 9 * half)]
+}
+
 /// Gauss–Legendre nodes and weights on [−1, 1] (n = 24), by Newton iteration on P_n.
 let legendreNodes: ([Double], [Double]) = {
     let n = 24

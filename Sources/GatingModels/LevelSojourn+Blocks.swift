@@ -61,11 +61,13 @@ struct LevelBlocks {
         return (BlockDiagonal(m).dense, BlockDiagonal(dm).dense)
     }
 
+    /// (I − M O)⁻¹ for M = M(s): chains of short sojourns through the other levels.
+    func chainResolvent(_ m: Matrix) throws -> Matrix { try (Matrix.identity(kX) - m * between).inverse() }
+
     /// Q_AX (I − M(s) O)⁻¹ e^{Dτ}: where the dwell's exit leads, over the chain of short
     /// sojourns before the next level's sojourn ≥ τ.
     func exitTransform(_ s: Double) throws -> Matrix {
-        let chain = try (Matrix.identity(kX) - missed(s).value * between).inverse()
-        return survive.rightMultiplying(qAX * chain)
+        survive.rightMultiplying(qAX * (try chainResolvent(missed(s).value)))
     }
 
     var wFunction: LevelWFunction { LevelWFunction(blocks: self) }
@@ -133,7 +135,7 @@ struct DelaySystem {
     let k: Int
     let h: Double
     private let step: BlockDiagonal, beyond: BlockDiagonal, eA: Matrix, solve: Matrix
-    private var powers: [BlockDiagonal]
+    private let powers: [BlockDiagonal]
     /// β_0 … β_m so far.
     private(set) var history: [Matrix]
     private var p: Matrix
@@ -145,10 +147,10 @@ struct DelaySystem {
         self.k = k
         h = blocks.tau / Double(k)
         let nX = blocks.kX
-        step = blocks.exponential(h)                           // e^{Dh}
-        beyond = blocks.exponential(blocks.tau + h)            // e^{D(k+1)h}
         let stepLength = h
-        powers = (0...k).map { blocks.exponential(Double($0) * stepLength) }   // e^{Djh}, j = 0 … k
+        powers = (0...(k + 1)).map { blocks.exponential(Double($0) * stepLength) }   // e^{Djh}, j = 0 … k + 1
+        step = powers[1]
+        beyond = powers[k + 1]
         eA = try blocks.qAA.exponential(h)
         let half = 0.5 * h
         // β_m (I − (h/2) O − (h/2)² Q_XA Q_AX) = (C₀ + (h/2) R_s) Q_AX + R_b.
@@ -202,7 +204,7 @@ struct LevelWFunction: ApparentGenerator {
     /// there (and only there) the inverse exists and is non-negative.
     func chain(_ m: Matrix) -> Matrix? {
         let b = blocks
-        guard let inverse = try? (Matrix.identity(b.kX) - m * b.between).inverse() else { return nil }
+        guard let inverse = try? b.chainResolvent(m) else { return nil }
         let scale = inverse.elements.map(abs).max() ?? 0
         return inverse.elements.allSatisfy({ $0 >= -1e-9 * scale }) ? inverse : nil
     }
@@ -229,7 +231,7 @@ struct LevelWFunction: ApparentGenerator {
     func derivative(_ s: Double) -> Matrix {
         let b = blocks
         let (m, dm) = b.missed(s)
-        guard let chain = try? (Matrix.identity(b.kX) - m * b.between).inverse() else {
+        guard let chain = try? b.chainResolvent(m) else {
             return Matrix(rows: b.kA, columns: b.kA, repeating: .nan)
         }
         let phi = chain * m

@@ -100,16 +100,7 @@ struct LevelSojourn: ApparentDwellDensity {
                     (4 * fine.history[2 * n].elements[$0] - coarse.history[n].elements[$0]) / 3
                 }))
                 g.append(contentsOf: combined.elements)
-                let u = Double(n) * step
-                let decays = roots.map { exp($0 * u) }
-                var largest = 0.0, difference = 0.0
-                for e in 0..<width {
-                    var asymptotic = 0.0
-                    for i in roots.indices { asymptotic += decays[i] * terms[i].elements[e] }
-                    largest = max(largest, abs(combined.elements[e]))
-                    difference = max(difference, abs(asymptotic - combined.elements[e]))
-                }
-                worst = max(worst, largest > 0 ? difference / largest : difference)
+                worst = max(worst, Self.mismatch(g, node: n, width: width, u: Double(n) * step, roots: roots, terms: terms))
             }
             segment += 1
             agreeing = segment > 2 && worst <= 1e-8 ? agreeing + 1 : 0
@@ -124,18 +115,9 @@ struct LevelSojourn: ApparentDwellDensity {
             let kTerms = terms + (try below.map { try blocks.characteristicTerm($0) })
             var last = segment
             while last > 2 {
-                var segmentWorst = 0.0
-                for n in ((last - 1) * k + 1)...(last * k) {
-                    let u = Double(n) * step
-                    var largest = 0.0, difference = 0.0
-                    for e in 0..<width {
-                        var asymptotic = 0.0
-                        for i in kRoots.indices { asymptotic += exp(kRoots[i] * u) * kTerms[i].elements[e] }
-                        largest = max(largest, abs(g[n * width + e]))
-                        difference = max(difference, abs(asymptotic - g[n * width + e]))
-                    }
-                    segmentWorst = max(segmentWorst, largest > 0 ? difference / largest : difference)
-                }
+                let segmentWorst = (((last - 1) * k + 1)...(last * k)).map {
+                    Self.mismatch(g, node: $0, width: width, u: Double($0) * tau / Double(k), roots: kRoots, terms: kTerms)
+                }.max() ?? 0
                 if segmentWorst > 1e-7 { break }
                 last -= 1
             }
@@ -150,6 +132,19 @@ struct LevelSojourn: ApparentDwellDensity {
         nodes = g
         nodeCount = g.count / width
         exactLength = Double(start) * tau
+    }
+
+    /// |asymptotic form − grid| at node n, relative to the node's largest entry.
+    private static func mismatch(_ g: [Double], node n: Int, width: Int, u: Double, roots: [Double], terms: [Matrix]) -> Double {
+        let decays = roots.map { exp($0 * u) }
+        var largest = 0.0, difference = 0.0
+        for e in 0..<width {
+            var asymptotic = 0.0
+            for i in roots.indices { asymptotic += decays[i] * terms[i].elements[e] }
+            largest = max(largest, abs(g[n * width + e]))
+            difference = max(difference, abs(asymptotic - g[n * width + e]))
+        }
+        return largest > 0 ? difference / largest : difference
     }
 
     // MARK: - eG(t)
@@ -189,13 +184,11 @@ struct LevelSojourn: ApparentDwellDensity {
         let u0 = max(t0 - tRes, 0)
         var total = Matrix(rows: kA, columns: kX)
         if u0 < exactLength {
-            let offset = (3.0 / 5.0).squareRoot()
             var lo = u0
             while lo < exactLength {
                 let hi = min((floor(lo / step + 1e-9) + 1) * step, exactLength)
-                let mid = 0.5 * (lo + hi), half = 0.5 * (hi - lo)
-                for (point, weight) in [(mid - offset * half, 5.0 / 9), (mid, 8.0 / 9), (mid + offset * half, 5.0 / 9)] {
-                    total.addScaled(matrix(duration: point + tRes), weight * half)
+                for (point, weight) in gaussLegendre3(from: lo, to: hi) {
+                    total.addScaled(matrix(duration: point + tRes), weight)
                 }
                 lo = hi
             }

@@ -49,11 +49,10 @@ public enum PatchLikelihood {
         func step(_ v: [Double], _ a: Int, _ c: Int, _ t: Double) -> [Double] {
             guard bin > 0, t < tRes + 2 * bin else { return theory.propagate(v, from: a, to: c, duration: t) }
             let lo = max(tRes, t - bin / 2), hi = t + bin / 2
-            let mid = 0.5 * (lo + hi), half = 0.5 * (hi - lo), offset = (3.0 / 5.0).squareRoot() * half
             var out = [Double](repeating: 0, count: theory.levelStates[c].count)
-            for (point, weight) in [(mid - offset, 5.0 / 18), (mid, 8.0 / 18), (mid + offset, 5.0 / 18)] {
+            for (point, weight) in gaussLegendre3(from: lo, to: hi) {
                 let x = theory.propagate(v, from: a, to: c, duration: point)
-                for k in out.indices { out[k] += weight * x[k] }
+                for k in out.indices { out[k] += weight / (hi - lo) * x[k] }
             }
             return out
         }
