@@ -73,8 +73,8 @@ final class IdealTheoryTests: XCTestCase {
 /// ~24.9 µM (0.961848 is our HJC curve's value there); the curve itself keeps rising to a
 /// plateau of 0.98156 at ≥ 10 mM (missed brief shuttings of A2R lengthen apparent
 /// openings), which `PopenCurve` reports. Relative to SCALCS's maximum our HJC curve gives
-/// its EC50 to 1e-4. The golden HJC nH (1.90505) is NOT reproduced: relative to SCALCS's
-/// maximum we get 1.9268, relative to the plateau 1.8889 — an open discrepancy.
+/// its EC50 to 1e-4. The golden HJC nH (1.90505) is not the slope of the HJC curve (1.9268 at
+/// SCALCS's maximum, 1.8889 at the plateau) but of the ideal one (`PopenCurveGoldenTests`).
 final class PopenCurveTests: XCTestCase {
     func testIdealCurve() throws {
         let s = try ch82()
@@ -191,15 +191,23 @@ final class PopenCurveGoldenTests: XCTestCase {
     }
 
     /// The HJC golden maximum (0.961848) is where SCALCS's search stopped, not a maximum of the
-    /// curve (see `PopenCurveTests`); with it, HJC_HILL at the golden EC50 reads our curve.
+    /// curve (see `PopenCurveTests`). The golden HJC nH (1.90505) is HJC_HILL's slope read off
+    /// the IDEAL curve at the HJC EC50 relative to that HJC maximum: 1.9050537. On the HJC curve
+    /// itself the same algorithm gives 1.92678, with the ideal maximum 1.9151, the plateau 1.8887,
+    /// other resolutions (20–120 µs) 1.907–1.931 — only this combination gives six figures, so
+    /// the older SCALCS that produced REFERENCE.md evidently evaluated its 64-point grid without
+    /// the resolution. Our own `PopenCurve` reports the HJC curve's slope (1.8889 at the plateau).
     func testHJCHillSlopeThroughSCALCSAlgorithm() throws {
         let s = try ch82()
-        let popen: (Double) -> Double = { (try? PopenCurve.popen(s, RecordConditions(concentration: $0), resolution: 100e-6)) ?? .nan }
-        // Golden 1.90505; ours 1.92678 — 1.1 % apart although the EC50 agrees to 1e-4. No
-        // Pmax explains it (0.9677 gives 1.9151, the plateau 1.8887). SCALCS 1.2.0 computes
-        // the same HJC curve as ours to 3e-8 (next test), so the golden nH is not reproducible
-        // from SCALCS's own current curve either; it must come from an older SCALCS. Pinned.
-        assertRelative(SCALCS.hillSlope(popen, ec50: 2.36034e-6, pMax: 0.961848, p0: 0), 1.92678, 5e-5, "HJC nH (ours)")
+        let hjc: (Double) -> Double = { (try? PopenCurve.popen(s, RecordConditions(concentration: $0), resolution: 100e-6)) ?? .nan }
+        let ideal: (Double) -> Double = { (try? PopenCurve.popen(s, RecordConditions(concentration: $0), resolution: nil)) ?? .nan }
+        let pMax = hjc(2.4923e-5)
+        assertRelative(pMax, 0.961848, 5e-6, "HJC max where SCALCS stopped")
+        // SCALCS's Popen0 is the ideal Popen at c = 0 (0 for CH82), where HJC is undefined.
+        let ec50 = SCALCS.ec50({ $0 == 0 ? ideal(0) : hjc($0) }, cMax: 2.4923e-5, pMax: pMax)
+        assertRelative(ec50, 2.36034e-6, 1e-3, "HJC EC50 (SCALCS tolerance)")
+        assertRelative(SCALCS.hillSlope(ideal, ec50: 2.36034e-6, pMax: 0.961848, p0: 0), 1.90505, 5e-6, "HJC nH (golden)")
+        assertRelative(SCALCS.hillSlope(hjc, ec50: 2.36034e-6, pMax: 0.961848, p0: 0), 1.92678, 5e-5, "HJC curve's own slope there")
     }
 
     /// Cross-check against SCALCS 1.2.0 itself (PyPI `scalcs`, samples.CH82(), popen.Popen at
