@@ -2,12 +2,22 @@ import Foundation
 import PatchData
 
 extension DwellSequence {
-    /// The sampling interval the durations were measured on: the sequence's own, or, for a
-    /// dwell list that does not say, the common step of its durations when they all are whole
-    /// multiples of one (an idealised record); nil for continuous (simulated, or time-course
-    /// fitted) durations.
+    /// The step the durations were measured in: the sequence's sample interval when every
+    /// duration is a whole number of them, or, for a dwell list that does not say, the common
+    /// step of its durations when there is one (an idealised record); nil for continuous
+    /// durations (simulated, time-course fitted, or transitions timed between samples).
     public var measuredSampleInterval: Double? {
-        sampleInterval ?? Self.durationStep(dwells.map(\.duration))
+        let durations = dwells.map(\.duration)
+        if let sampleInterval { return Self.allWholeMultiples(durations, of: sampleInterval) ? sampleInterval : nil }
+        return Self.durationStep(durations)
+    }
+
+    /// Whether every duration is a whole multiple of `step` (to 1e-6 of it).
+    static func allWholeMultiples(_ durations: [Double], of step: Double) -> Bool {
+        step > 0 && durations.allSatisfy { d in
+            let k = (d / step).rounded()
+            return abs(d - k * step) <= 1e-6 * step + 1e-12 * d
+        }
     }
 
     /// The step Δ of which every duration is a whole multiple (to 1e-6 of Δ), found as the
@@ -19,10 +29,6 @@ extension DwellSequence {
         let scale = distinct.last ?? 1
         // Gaps below 1e-9 of the longest duration are the rounding of one value, not steps.
         guard let step = gaps.filter({ $0 > 1e-9 * scale }).min(), step > 0 else { return nil }
-        let whole = durations.allSatisfy { d in
-            let k = (d / step).rounded()
-            return abs(d - k * step) <= 1e-6 * step + 1e-12 * d
-        }
-        return whole ? step : nil
+        return allWholeMultiples(durations, of: step) ? step : nil
     }
 }

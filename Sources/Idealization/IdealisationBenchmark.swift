@@ -35,7 +35,8 @@ public enum IdealisationBenchmark {
                 let td = best {
                     let path = ThresholdCrossing.classify(xf, levels: levels)
                     _ = LevelPath.dwells(path: path, samples: x, segments: [0..<n], sampleInterval: dt,
-                                         closedLevel: 0, classOf: [0, 1], provenance: Provenance(file: "", format: .synthetic))
+                                         closedLevel: 0, classOf: [0, 1], crossingCurrents: levels,
+                                         provenance: Provenance(file: "", format: .synthetic))
                 }
                 lines.append("threshold crossing + dwell list: \(String(format: "%.4f", td)) s, \(rate(td))")
             }

@@ -23,6 +23,16 @@ public struct IdealisationSettings: Sendable, Equatable {
         case auto
     }
 
+    /// Where a transition between two samples is placed in time.
+    public enum TransitionTiming: String, Sendable, Equatable, CaseIterable {
+        /// Where the record crosses halfway between the two levels, interpolated between the
+        /// samples either side: durations are continuous, as missed-event theory assumes.
+        case interpolated
+        /// Halfway between the samples: every duration is a whole number of samples (as
+        /// Clampfit's event lists), so intervals of exactly t_res are ambiguous.
+        case samples
+    }
+
     /// Digital Gaussian low-pass cut-off in Hz; nil: no filtering.
     public var filterCutoff: Double?
     /// Cut-off of the filtering already applied at acquisition (amplifier/recorder), Hz, if
@@ -53,6 +63,8 @@ public struct IdealisationSettings: Sendable, Equatable {
     public var resolution: Double?
     /// Direction of openings.
     public var openDirection: OpenDirection = .auto
+    /// How transitions are timed between samples.
+    public var transitionTiming: TransitionTiming = .interpolated
     /// Maximum SKM or Baum–Welch iterations.
     public var maxIterations: Int = 20
 

@@ -161,7 +161,10 @@ public enum Idealiser {
         let path = downward ? fit.path.map { UInt8(k - 1) - $0 } : fit.path
         let closed = fit.model.means[byClass[0]]
         let unresolved = LevelPath.dwells(path: fit.path, samples: y, segments: segments, sampleInterval: sampleInterval,
-                                          closedLevel: closed, classOf: classOf, provenance: provenance)
+                                          closedLevel: closed, classOf: classOf,
+                                          crossingCurrents: settings.transitionTiming == .interpolated ? fit.model.means : nil,
+                                          filterSigma: settings.effectiveCutoff.map { GaussianFilter(cutoff: $0).sigma },
+                                          provenance: provenance)
         var dwells = unresolved
         if let res = settings.effectiveResolution {
             dwells = try ResolutionImposition.impose(unresolved, resolution: res)

@@ -85,14 +85,15 @@ extension PipelineSpec {
 
     private static func idealise(_ y: YAMLReader) throws(PipelineError) -> IdealiseStage {
         guard let s = try y.section("idealise") else { return IdealiseStage() }
-        try s.rejectUnknownKeys(["method", "levels", "resolution", "tcrit", "open_direction"])
+        try s.rejectUnknownKeys(["method", "levels", "resolution", "tcrit", "open_direction", "transition_times"])
         var levels: Int?
         if let text = try s.string("levels"), text.lowercased() != "auto" {
             levels = try s.int("levels", min: 2)
         }
         return IdealiseStage(method: try s.choice("method", ["skm", "threshold"]) ?? "skm", levels: levels,
                                 resolution: try s.double("resolution", positive: true), tCrit: try s.double("tcrit", positive: true),
-                                openDirection: try s.choice("open_direction", ["up", "down", "auto"]) ?? "auto")
+                                openDirection: try s.choice("open_direction", ["up", "down", "auto"]) ?? "auto",
+                                transitionTimes: try s.choice("transition_times", ["interpolated", "samples"]) ?? "interpolated")
     }
 
     private static func existingFile(_ r: YAMLReader, _ key: String, spec: PipelineSpec) throws(PipelineError) -> String {

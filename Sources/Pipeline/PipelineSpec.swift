@@ -74,6 +74,9 @@ public struct IdealiseStage: Sendable, Equatable, Codable {
     /// Which way openings go: "up", "down" or "auto" (auto takes the most occupied extreme
     /// level as closed, which is wrong for patches open most of the time).
     public var openDirection: String = "auto"
+    /// How transitions are timed: "interpolated" (half-amplitude crossing between samples) or
+    /// "samples" (durations in whole samples).
+    public var transitionTimes: String = "interpolated"
 }
 
 public struct FitStage: Sendable, Equatable, Codable {

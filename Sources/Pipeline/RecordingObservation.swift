@@ -25,17 +25,20 @@ public enum RecordingObservation {
         }
         return observation(sampleInterval: dt, levelCurrents: ideal.levelCurrents, noiseRMS: noise, bandwidth: bandwidth,
                            method: spec.idealise.method == "threshold" ? .threshold : .skm, resolution: spec.idealise.resolution,
+                           transitionTiming: spec.idealise.transitionTimes == "samples" ? .samples : .interpolated,
                            knownModel: converged)
     }
 
     /// The observation for records sampled every `sampleInterval` s with these level currents
     /// (pA, level 0 first), Gaussian `bandwidth` (Hz; nil = none) and closed-level noise RMS
-    /// after filtering, idealised by `method` with as many levels and `resolution` imposed.
+    /// after filtering, idealised by `method` with as many levels and `resolution` imposed, the
+    /// transitions timed as the data's (`transitionTiming`).
     /// With `knownModel` (the data's converged level model, class order) each simulated record is
     /// decoded with that model held fixed — the data's idealisation at its fixed point, several
     /// times cheaper than estimating levels afresh; without it, levels are estimated per record.
     public static func observation(sampleInterval dt: Double, levelCurrents currents: [Double], noiseRMS noise: Double,
                                    bandwidth: Double?, method: IdealisationSettings.Method, resolution: Double?,
+                                   transitionTiming: IdealisationSettings.TransitionTiming = .interpolated,
                                    knownModel: LevelModel? = nil) -> SSAObservation {
         var settings = IdealisationSettings()
         settings.filterCutoff = nil                 // rendered at the conditioned bandwidth already
@@ -47,6 +50,7 @@ public enum RecordingObservation {
         // The data's levels say which way is open; auto detection can flip a high-Popen record.
         settings.openDirection = currents[currents.count - 1] >= currents[0] ? .up : .down
         settings.resolution = resolution
+        settings.transitionTiming = transitionTiming
         let idealisation = settings
         let summary = String(format: "simulated records rendered at %.0f kHz", 1e-3 / dt)
             + (bandwidth.map { String(format: ", %.2f kHz Gaussian", $0 / 1000) } ?? "")

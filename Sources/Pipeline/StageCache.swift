@@ -5,7 +5,7 @@ import PatchData
 /// The version of PatchFit's analysis code; part of every cache key, so that results computed
 /// by older code are never reused. Bump it whenever a stage's output would change.
 public enum PatchFitVersion {
-    public static let current = "0.6.0"
+    public static let current = "0.7.0"
 }
 
 /// A content-addressed store of stage outputs under `<output>/.cache/`.

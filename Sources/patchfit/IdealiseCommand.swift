@@ -47,6 +47,10 @@ struct IdealiseCommand: ParsableCommand {
     @Option(help: "Direction of openings: up, down or auto (auto: the more occupied extreme level is shut).")
     var openDirection = "auto"
 
+    @Option(help: ArgumentHelp("Transition times: interpolated (where the record crosses halfway between the levels) or samples (whole-sample durations, as Clampfit).",
+                               valueName: "timing"))
+    var transitionTimes = "interpolated"
+
     @Option(help: "Output dwell list: .dwt (QuB) or .csv.")
     var out: String
 
@@ -68,6 +72,9 @@ struct IdealiseCommand: ParsableCommand {
         guard IdealisationSettings.OpenDirection(rawValue: openDirection) != nil else {
             throw ValidationError("--open-direction must be up, down or auto")
         }
+        guard IdealisationSettings.TransitionTiming(rawValue: transitionTimes) != nil else {
+            throw ValidationError("--transition-times must be interpolated or samples")
+        }
     }
 
     var settings: IdealisationSettings {
@@ -80,6 +87,7 @@ struct IdealiseCommand: ParsableCommand {
         s.levelCount = levels
         s.resolution = resolution
         s.openDirection = IdealisationSettings.OpenDirection(rawValue: openDirection) ?? .auto
+        s.transitionTiming = IdealisationSettings.TransitionTiming(rawValue: transitionTimes) ?? .interpolated
         return s
     }
 

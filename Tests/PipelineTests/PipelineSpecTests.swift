@@ -31,6 +31,7 @@ final class PipelineSpecTests: XCTestCase {
               levels: 3
               resolution: 50e-6
               open_direction: down
+              transition_times: samples
             """)
         XCTAssertEqual(spec.kind, .recordings)
         XCTAssertEqual(spec.output, "Reports/lab")
@@ -40,6 +41,8 @@ final class PipelineSpecTests: XCTestCase {
         XCTAssertEqual(spec.idealise.levels, 3)
         XCTAssertEqual(spec.idealise.resolution, 50e-6)
         XCTAssertEqual(spec.idealise.openDirection, "down")
+        XCTAssertEqual(spec.idealise.transitionTimes, "samples")
+        XCTAssertEqual(try parse("name: x\ninputs: [a.abf]\n").idealise.transitionTimes, "interpolated")
         XCTAssertEqual(spec.channel, .firstCurrent)
         XCTAssertEqual(try parse("name: x\ninputs: [a.abf]\nfit:\n  scheme: Data/schemes/cco.yaml\n  channels: 12\n  patch_correction: hjc\n")
                         .fit?.patchCorrection, "hjc")
@@ -56,6 +59,8 @@ final class PipelineSpecTests: XCTestCase {
         assertError("name: x\ninputs: [a.abf]\nfit:\n  scheme: Data/schemes/cco.yaml\n  patch_correction: second-order\n", line: 5,
                     key: "fit.patch_correction", contains: "expected one of")
         assertError("name: x\ninputs: [a.abf]\nidealise:\n  open_direction: sideways\n", line: 4, key: "idealise.open_direction", contains: "expected one of")
+        assertError("name: x\ninputs: [a.abf]\nidealise:\n  transition_times: rounded\n", line: 4, key: "idealise.transition_times",
+                    contains: "expected one of")
         assertError("name: bad name!\ninputs: [a.abf]\n", line: 1, key: "name", contains: "letters, digits")
         assertError("name: x\nkind: synthetic-channel\n", line: 2, key: "kind", contains: "needs a 'synthetic' section")
     }
