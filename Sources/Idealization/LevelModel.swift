@@ -52,6 +52,11 @@ public struct LevelModel: Sendable, Equatable {
     /// a filtered record they lie on the rising or falling edge, and counting them biases the
     /// levels towards each other and inflates the noise (a level with no interior samples falls
     /// back to all of its samples).
+    /// The SD is robust (1.4826 × the median absolute deviation of the interior samples, from an
+    /// evenly spaced subsample of ≤ 2¹⁶ per level): brief events that never crossed half
+    /// amplitude stay inside the runs as dips, and on a quiet record their squares would inflate
+    /// the noise of the level they dip from several-fold — Viterbi then gives that level every
+    /// edge sample and smooths brief events away.
     /// With `equalSpacing` the means are then projected onto μ_0 + k·A (weights n_k/σ_k²).
     func reestimated(from x: [Double], path: [UInt8], segments: [Range<Int>], minSD: Double,
                      equalSpacing: Bool = false, guardSamples: Int = 0) -> LevelModel {
@@ -60,6 +65,10 @@ public struct LevelModel: Sendable, Equatable {
         var nAll = n, sAll = n, ssAll = n
         var jumps = [Double](repeating: 0.5, count: k * k)
         var starts = [Double](repeating: 0.5, count: k)
+        // Every `stride`-th interior sample per level, for the robust SD.
+        let stride = max(1, x.count >> 16)
+        var kept = [[Double]](repeating: [], count: k)
+        var interiorIndex = 0
         for seg in segments where !seg.isEmpty {
             starts[Int(path[seg.lowerBound])] += 1
             var runStart = seg.lowerBound
@@ -74,7 +83,11 @@ public struct LevelModel: Sendable, Equatable {
                 }
                 let lo = runStart + guardSamples, hi = t - guardSamples
                 if lo <= hi {
-                    for u in lo...hi { n[l] += 1; s[l] += x[u]; ss[l] += x[u] * x[u] }
+                    for u in lo...hi {
+                        n[l] += 1; s[l] += x[u]; ss[l] += x[u] * x[u]
+                        if interiorIndex % stride == 0 { kept[l].append(x[u]) }
+                        interiorIndex += 1
+                    }
                 }
                 runStart = t + 1
             }
@@ -83,7 +96,8 @@ public struct LevelModel: Sendable, Equatable {
         var m = self
         for j in 0..<k where n[j] >= 2 {
             m.means[j] = s[j] / n[j]
-            m.sds[j] = max(minSD, (max(0, ss[j] / n[j] - m.means[j] * m.means[j])).squareRoot())
+            let rms = (max(0, ss[j] / n[j] - m.means[j] * m.means[j])).squareRoot()
+            m.sds[j] = max(minSD, kept[j].count >= 16 ? Self.robustSD(kept[j], rms: rms) : rms)
         }
         if equalSpacing && k >= 3 {
             m.means = GaussianMixture.latticeProjection(m.means, weights: (0..<k).map { n[$0] / (m.sds[$0] * m.sds[$0]) })
@@ -95,5 +109,17 @@ public struct LevelModel: Sendable, Equatable {
         let total = starts.reduce(0, +)
         m.initial = starts.map { $0 / total }
         return m
+    }
+
+    /// 1.4826 × the median absolute deviation from the median (the SD for Gaussian noise); the
+    /// plain RMS when more than half the samples sit on one value (a flat, digitised level).
+    static func robustSD(_ values: [Double], rms: Double) -> Double {
+        var v = values
+        v.sort()
+        let median = v[v.count / 2]
+        var deviations = v.map { abs($0 - median) }
+        deviations.sort()
+        let mad = deviations[deviations.count / 2]
+        return mad > 0 ? 1.4826 * mad : rms
     }
 }

@@ -9,10 +9,13 @@ public enum LevelPath {
     ///   - classOf: maps a path value to the dwell's level (e.g. rank from the closed level).
     ///   - crossingCurrents: the current of each path value. When given, each transition is timed
     ///     where the record crosses halfway between the two levels, interpolated linearly between
-    ///     the samples either side (the half-amplitude rule at sub-sample precision); otherwise, or
-    ///     when those two samples do not straddle the halfway current, halfway between the samples.
-    ///     Durations are then no longer whole numbers of samples, so a resolution imposed on them
-    ///     keeps what missed-event theory assumes: no interval shorter than t_res.
+    ///     the two samples that straddle that current (the half-amplitude rule at sub-sample
+    ///     precision). The straddling pair is looked for within `crossingSearch` samples of the
+    ///     path's transition — a Viterbi path with unequal level SDs puts it a sample or two off
+    ///     the crossing — and never past the middle of either run, so boundaries stay in order.
+    ///     Without currents, or with no straddling pair, halfway between the samples. Durations
+    ///     are then no longer whole numbers of samples, so a resolution imposed on them keeps what
+    ///     missed-event theory assumes: no interval shorter than t_res.
     ///   - filterSigma: σ (s) of the Gaussian filter the record went through; with
     ///     `crossingCurrents`, brief isolated events get their filter-corrected duration
     ///     (`FilterWidthCorrection`).
@@ -23,27 +26,34 @@ public enum LevelPath {
         var dwells: [Dwell] = []
         var starts: [Int] = []
         dwells.reserveCapacity(path.count / 8)
-        // Per segment: the runs' levels and mean currents, and their boundaries in samples.
-        var values: [UInt8] = [], means: [Double] = [], boundaries: [Double] = [], interpolated: [Bool] = []
+        // Per segment: each run's level, first and last sample and mean current; then the
+        // boundaries between runs in samples (sample t sits at t).
+        var values: [UInt8] = [], firsts: [Int] = [], lasts: [Int] = [], means: [Double] = []
+        var boundaries: [Double] = [], interpolated: [Bool] = []
         for seg in segments where !seg.isEmpty {
             starts.append(dwells.count)
-            values.removeAll(keepingCapacity: true); means.removeAll(keepingCapacity: true)
-            boundaries = [Double(seg.lowerBound) - 0.5]; interpolated = [false]
+            values.removeAll(keepingCapacity: true); firsts.removeAll(keepingCapacity: true)
+            lasts.removeAll(keepingCapacity: true); means.removeAll(keepingCapacity: true)
             var runStart = seg.lowerBound
             var sum = 0.0
             for t in seg {
                 sum += samples[t]
-                let last = t + 1 == seg.upperBound
-                if last || path[t + 1] != path[t] {
-                    values.append(path[t])
+                if t + 1 == seg.upperBound || path[t + 1] != path[t] {
+                    values.append(path[t]); firsts.append(runStart); lasts.append(t)
                     means.append(sum / Double(t + 1 - runStart))
-                    let f = last ? 0.5 : crossingFraction(samples[t], samples[t + 1], from: path[t], to: path[t + 1], crossingCurrents)
-                    boundaries.append(Double(t) + (f ?? 0.5))
-                    interpolated.append(f != nil)
                     runStart = t + 1
                     sum = 0
                 }
             }
+            boundaries = [Double(seg.lowerBound) - 0.5]; interpolated = [false]
+            for i in 0..<(values.count - 1) {
+                let crossing = crossingCurrents.flatMap { currents in
+                    halfwayCrossing(samples, from: (values[i], firsts[i], lasts[i]), to: (values[i + 1], lasts[i + 1]), currents)
+                }
+                boundaries.append(crossing ?? Double(lasts[i]) + 0.5)
+                interpolated.append(crossing != nil)
+            }
+            boundaries.append(Double(seg.upperBound) - 0.5); interpolated.append(false)
             if let sigma = filterSigma, crossingCurrents != nil {
                 FilterWidthCorrection.correct(boundaries: &boundaries, values: values, interpolated: interpolated,
                                               sigmaInSamples: sigma / sampleInterval)
@@ -56,16 +66,28 @@ public enum LevelPath {
         return DwellSequence(dwells: dwells, segmentStarts: starts, sampleInterval: sampleInterval, provenance: provenance)
     }
 
-    /// Where between two consecutive samples `y0`, `y1` (0…1) the record crosses halfway from
-    /// level `a` to level `b`; nil without currents or when the samples do not straddle it in
-    /// the direction of the transition (the caller then takes ½, so every dwell stays longer
-    /// than zero).
-    @inline(__always)
-    static func crossingFraction(_ y0: Double, _ y1: Double, from a: UInt8, to b: UInt8, _ currents: [Double]?) -> Double? {
-        guard let currents else { return nil }
-        let half = 0.5 * (currents[Int(a)] + currents[Int(b)])
-        guard (y0 - half) * (y1 - half) < 0, (y1 - y0) * (currents[Int(b)] - currents[Int(a)]) > 0 else { return nil }
-        return (half - y0) / (y1 - y0)
+    /// How far (samples) from the path's transition the half-amplitude crossing is looked for.
+    static let crossingSearch = 2
+
+    /// Where (in samples) the record crosses halfway from run A (level `a`, samples
+    /// `firstA…lastA`) to the run B after it (level `b`, ending at `lastB`): the straddling pair
+    /// (k, k + 1) nearest the path's transition (k = lastA first, then lastA − 1, lastA + 1, …),
+    /// with k no earlier than A's middle and k + 1 no later than B's; nil if there is none.
+    static func halfwayCrossing(_ y: [Double], from a: (level: UInt8, first: Int, last: Int), to b: (level: UInt8, last: Int),
+                                _ currents: [Double]) -> Double? {
+        let t = a.last
+        let middleA = Double(a.first + a.last) / 2, middleB = Double(t + 1 + b.last) / 2
+        let half = 0.5 * (currents[Int(a.level)] + currents[Int(b.level)])
+        let rising = currents[Int(b.level)] > currents[Int(a.level)]
+        for step in 0...(2 * crossingSearch) {
+            let k = t + (step % 2 == 0 ? step / 2 : -(step + 1) / 2)
+            guard Double(k) >= middleA, Double(k + 1) <= middleB else { continue }
+            let y0 = y[k], y1 = y[k + 1]
+            if rising ? (y0 < half && y1 > half) : (y0 > half && y1 < half) {
+                return Double(k) + (half - y0) / (y1 - y0)
+            }
+        }
+        return nil
     }
 
     /// The level of every sample of a dwell sequence sampled every `sampleInterval` seconds

@@ -67,6 +67,18 @@ final class SyntheticTruthTests: XCTestCase {
         }
     }
 
+    /// A quiet record (SNR 200) with brief shuttings inside bursts: SKM must keep them. Brief
+    /// shuttings that never cross half amplitude stay in the open runs as dips; with the plain
+    /// RMS they inflated the open level's noise several-fold over the shut level's, Viterbi then
+    /// gave the open level every edge sample and smoothed most brief shuttings away (rendered
+    /// C–C–O records at SNR 250: HJC fits had beta −30 %, alpha −32 %). The robust (MAD) noise
+    /// estimate keeps SKM with the resolution-imposed truth.
+    func testQuietRecordKeepsBriefShuttings() throws {
+        try check(Schemes.ch82(concentration: 1e-5), name: "CH82 10µM quiet", duration: 4, snr: 200, seed: 310,
+                  countTolerance: 0.08)
+        try check(Schemes.threeState, name: "C-C-O quiet", duration: 4, snr: 200, seed: 311, countTolerance: 0.05)
+    }
+
     /// Half-amplitude detection behind a Gaussian filter misses every event shorter than the
     /// dead time T_d = 0.179/f_c (Colquhoun & Sigworth 1995): a pulse of width w peaks at
     /// erf(w/(2√2σ)), which reaches ½ at w = 1.349σ = 0.179/f_c. With long shut times (none

@@ -38,8 +38,9 @@ final class TransitionTimingTests: XCTestCase {
     }
 
     /// Samples of a filtered step at 10.3 (σ = 1.3 samples): interpolated timing puts the
-    /// transition at 10.3 (to the linear interpolation's error on the flank); sample timing at
-    /// 10.5, so the first dwell lasts 11 whole samples.
+    /// transition at 10.3 (to the linear interpolation's error on the flank) also when the path
+    /// flips one or two samples off the crossing (as a Viterbi path does when the levels' SDs
+    /// differ); sample timing at 10.5, so the first dwell lasts 11 whole samples.
     func testStepIsTimedWhereItCrossesHalfAmplitude() {
         let sigma = 1.3, t0 = 10.3
         let y = (0..<40).map { normalCDF((Double($0) - t0) / sigma) }
@@ -48,6 +49,15 @@ final class TransitionTimingTests: XCTestCase {
                                             classOf: [0, 1], crossingCurrents: [0, 1], provenance: provenance)
         XCTAssertEqual(interpolated.dwells.map(\.duration)[0], t0 + 0.5, accuracy: 0.01)
         XCTAssertEqual(interpolated.totalDuration, 40, accuracy: 1e-12)
+        for offset in [-2, -1, 1, 2] {
+            let shifted = (0..<40).map { UInt8($0 > 10 + offset ? 1 : 0) }
+            let d = LevelPath.dwells(path: shifted, samples: y, segments: [0..<40], sampleInterval: 1, closedLevel: 0,
+                                     classOf: [0, 1], crossingCurrents: [0, 1], provenance: provenance)
+            XCTAssertEqual(d.dwells.map(\.duration)[0], t0 + 0.5, accuracy: 0.01, "path off by \(offset)")
+        }
+        let far = (0..<40).map { UInt8($0 > 13 ? 1 : 0) }          // 3 samples off: not searched
+        XCTAssertEqual(LevelPath.dwells(path: far, samples: y, segments: [0..<40], sampleInterval: 1, closedLevel: 0, classOf: [0, 1],
+                                        crossingCurrents: [0, 1], provenance: provenance).dwells.map(\.duration)[0], 14)
         let sampled = LevelPath.dwells(path: path, samples: y, segments: [0..<40], sampleInterval: 1, closedLevel: 0,
                                        classOf: [0, 1], provenance: provenance)
         XCTAssertEqual(sampled.dwells.map(\.duration), [11, 29])

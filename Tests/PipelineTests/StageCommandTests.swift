@@ -100,8 +100,8 @@ final class StageCommandTests: XCTestCase {
     /// through a 5 kHz filter and 0.4 pA noise at 50 kHz, idealised into three levels with
     /// transitions timed between samples. The exact correction recovers every rate within 3 SD
     /// at t_res 70 µs and at 100 µs (5 whole samples, which biased whole-sample durations).
-    /// Measured on seeds 2–5: 70 µs alpha +1.3, −0.7, −1.2, −3.0 %, beta −1.3, −1.2, −1.4, −3.8 %
-    /// (SDs 1.1, 2.2 %); 100 µs alpha +3.6, +1.3, +2.5, −0.8 %, beta +0.8, +1.3, +3.7, −0.9 % (SDs
+    /// Measured on seeds 2–5: 70 µs alpha +1.8, −0.4, −0.8, −2.4 %, beta −0.9, −1.4, −1.2, −3.4 %
+    /// (SDs 1.1, 2.2 %); 100 µs alpha +3.8, +2.0, +2.3, −1.2 %, beta +0.5, +1.9, +3.0, −1.9 % (SDs
     /// 1.8, 3.2 %). HJC per level at 70 µs: alpha −3 to −6 %, beta −6 to −9 %.
     func testTwoChannelLikelihoodOnARenderedIdealisedRecord() throws {
         let nwb = scratch.appendingPathComponent("rendered.nwb").path
