@@ -2,8 +2,8 @@
 # Benchmark: two channels in a patch, from a rendered recording to fitted rates.
 # Simulates 20 s of the C–C–O scheme with two channels at 10 µM (cco.yaml: k_plus 1e8 M⁻¹s⁻¹,
 # k_minus 2000, beta 5000, alpha 1000 s⁻¹), renders it (5 kHz Gaussian filter, 0.4 pA noise at
-# 50 kHz), idealises it into levels 0/1/2 open at t_res 70 µs (3.5 samples: a whole number of
-# samples would make intervals of exactly t_res ambiguous), then fits from the ratio-breaking start
+# 50 kHz), idealises it into levels 0/1/2 open at t_res 70 µs (about twice the filter's dead
+# time, 36 µs), then fits from the ratio-breaking start
 # (cco-start.yaml) by the two-channel likelihood (exact route), with the exact missed-event
 # correction and with HJC per level, and prints wall time, likelihood evaluations per second
 # and the rates ± SD from fit.json.
