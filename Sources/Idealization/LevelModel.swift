@@ -53,7 +53,7 @@ public struct LevelModel: Sendable, Equatable {
     /// levels towards each other and inflates the noise (a level with no interior samples falls
     /// back to all of its samples).
     /// The SD is robust (1.4826 × the median absolute deviation of the interior samples, from an
-    /// evenly spaced subsample of ≤ 2¹⁶ per level): brief events that never crossed half
+    /// evenly spaced subsample of ≤ 2¹⁶ interior samples in all): brief events that never crossed half
     /// amplitude stay inside the runs as dips, and on a quiet record their squares would inflate
     /// the noise of the level they dip from several-fold — Viterbi then gives that level every
     /// edge sample and smooths brief events away.

@@ -1,6 +1,6 @@
 import PatchData
 
-/// Conversions between a per-sample level path and a `DwellSequence`.
+/// A per-sample level path turned into a `DwellSequence`.
 public enum LevelPath {
     /// Run-length encodes `path` into dwells, one segment per range of `segments`.
     /// - Parameters:
@@ -88,18 +88,5 @@ public enum LevelPath {
             }
         }
         return nil
-    }
-
-    /// The level of every sample of a dwell sequence sampled every `sampleInterval` seconds
-    /// (dwell boundaries rounded to the nearest sample; segments laid end to end).
-    public static func levels(of sequence: DwellSequence, sampleInterval: Double) -> [Int] {
-        var out: [Int] = []
-        var time = 0.0
-        for d in sequence.dwells {
-            time += d.duration
-            let end = Int((time / sampleInterval).rounded())
-            while out.count < end { out.append(d.level) }
-        }
-        return out
     }
 }

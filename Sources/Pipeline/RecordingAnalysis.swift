@@ -126,7 +126,8 @@ struct RecordingAnalysis: Sendable {
                                                                                           levels: result.levels, sds: result.levelSDs),
                                     warnings: result.warnings,
                                     settings: [Setting("channel", "\(channel): \(r.channels[channel].name) (\(r.channels[channel].units))"),
-                                               Setting("idealisation", result.summaryFields.joined().joined(separator: "; "))])
+                                               Setting("idealisation", result.summaryFields.joined().joined(separator: "; ")),
+                                               Setting("transition times", Self.describe(settings))])
         }
         try cache.store(output, stage: "idealise", key: key)
         return output
@@ -176,5 +177,15 @@ struct RecordingAnalysis: Sendable {
         let output = ReportAssembly.fitOutput(results, truth: job.truth)
         try cache.store(output, stage: "fit", key: key)
         return output
+    }
+
+    /// How the idealisation timed its transitions, for the report's settings.
+    static func describe(_ settings: IdealisationSettings) -> String {
+        switch settings.transitionTiming {
+        case .samples: return "halfway between samples (whole-sample durations)"
+        case .interpolated:
+            return "at the half-amplitude crossing, between samples"
+                + (settings.effectiveCutoff == nil ? "" : "; brief events corrected for the filter")
+        }
     }
 }

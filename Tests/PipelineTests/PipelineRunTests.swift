@@ -83,6 +83,8 @@ final class PipelineRunTests: XCTestCase {
         XCTAssertTrue(html.contains("<svg"))
         // The idealisation's terminal summary reaches the settings table as one readable line.
         XCTAssertTrue(html.contains("; noise SD: ") && html.contains("; Popen: "), "idealisation setting runs its fields together")
+        XCTAssertTrue(html.contains("at the half-amplitude crossing, between samples; brief events corrected for the filter"),
+                      "the report says how transitions were timed")
         let rates = try String(contentsOf: folder.appendingPathComponent("rates.csv"), encoding: .utf8)
         // Truth: k_plus 1e8, k_minus 2000, beta 5000, alpha 1000 (Data/README.md). 8 s of data
         // (~1000 openings) pins the gating rates to ~10 %; allow 30 % so only a broken chain fails.
