@@ -13,6 +13,9 @@ import Foundation
 public enum FilterWidthCorrection {
     /// Widths at or above this many σ are left alone (the correction there is below 1e-5 σ).
     static let briefLimit = 5.0
+    /// Neighbours at least this many σ long count as long: a transition 2.5σ away moves the
+    /// record at the crossing by < 1 % of the amplitude.
+    static let isolation = 2.5
 
     /// The true duration of an isolated rectangular event whose half-amplitude width is `w`
     /// (both in units of σ); `w` ≥ 0.
@@ -43,7 +46,7 @@ public enum FilterWidthCorrection {
         let measured = (0..<runs).map { (boundaries[$0 + 1] - boundaries[$0]) / sigma }
         for i in 1..<(runs - 1) where values[i - 1] == values[i + 1] && interpolated[i] && interpolated[i + 1] {
             // Only a brief run between two long ones: the relation holds for an isolated event.
-            guard measured[i] < briefLimit, measured[i - 1] >= briefLimit, measured[i + 1] >= briefLimit else { continue }
+            guard measured[i] < briefLimit, measured[i - 1] >= isolation, measured[i + 1] >= isolation else { continue }
             let grow = 0.5 * (trueDuration(halfAmplitudeWidth: measured[i]) - measured[i]) * sigma
             boundaries[i] -= grow
             boundaries[i + 1] += grow

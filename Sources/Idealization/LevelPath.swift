@@ -48,7 +48,8 @@ public enum LevelPath {
             boundaries = [Double(seg.lowerBound) - 0.5]; interpolated = [false]
             for i in 0..<(values.count - 1) {
                 let crossing = crossingCurrents.flatMap { currents in
-                    halfwayCrossing(samples, from: (values[i], firsts[i], lasts[i]), to: (values[i + 1], lasts[i + 1]), currents)
+                    halfwayCrossing(samples, from: (values[i], firsts[i], lasts[i]), to: (values[i + 1], lasts[i + 1]), currents,
+                                    within: seg)
                 }
                 boundaries.append(crossing ?? Double(lasts[i]) + 0.5)
                 interpolated.append(crossing != nil)
@@ -73,8 +74,11 @@ public enum LevelPath {
     /// `firstA…lastA`) to the run B after it (level `b`, ending at `lastB`): the straddling pair
     /// (k, k + 1) nearest the path's transition (k = lastA first, then lastA − 1, lastA + 1, …),
     /// with k no earlier than A's middle and k + 1 no later than B's; nil if there is none.
+    /// Between the pair the record is the cubic through samples k − 1…k + 2 (when `segment` holds
+    /// them): a straight line would cut the rounded top of a brief filtered event and measure it
+    /// short (−1.6 µs at 40 µs behind 5 kHz at 50 kHz; the cubic −0.3 µs).
     static func halfwayCrossing(_ y: [Double], from a: (level: UInt8, first: Int, last: Int), to b: (level: UInt8, last: Int),
-                                _ currents: [Double]) -> Double? {
+                                _ currents: [Double], within segment: Range<Int>) -> Double? {
         let t = a.last
         let middleA = Double(a.first + a.last) / 2, middleB = Double(t + 1 + b.last) / 2
         let half = 0.5 * (currents[Int(a.level)] + currents[Int(b.level)])
@@ -84,9 +88,26 @@ public enum LevelPath {
             guard Double(k) >= middleA, Double(k + 1) <= middleB else { continue }
             let y0 = y[k], y1 = y[k + 1]
             if rising ? (y0 < half && y1 > half) : (y0 > half && y1 < half) {
-                return Double(k) + (half - y0) / (y1 - y0)
+                guard k - 1 >= segment.lowerBound, k + 2 < segment.upperBound else { return Double(k) + (half - y0) / (y1 - y0) }
+                return Double(k) + cubicCrossing(y[k - 1], y0, y1, y[k + 2], level: half)
             }
         }
         return nil
+    }
+
+    /// Where in (0, 1) the cubic through (−1, p), (0, q), (1, r), (2, u) takes `level`, given
+    /// that q and r lie on either side of it (bisection to 2⁻³⁰ of a sample).
+    static func cubicCrossing(_ p: Double, _ q: Double, _ r: Double, _ u: Double, level: Double) -> Double {
+        func value(_ x: Double) -> Double {          // Lagrange form on the nodes −1, 0, 1, 2
+            let a = x + 1, b = x - 1, c = x - 2
+            return -p * x * b * c / 6 + q * a * b * c / 2 - r * a * x * c / 2 + u * a * x * b / 6
+        }
+        var lo = 0.0, hi = 1.0
+        let risingAtLo = q < level
+        for _ in 0..<30 {
+            let mid = 0.5 * (lo + hi)
+            if (value(mid) < level) == risingAtLo { lo = mid } else { hi = mid }
+        }
+        return 0.5 * (lo + hi)
     }
 }

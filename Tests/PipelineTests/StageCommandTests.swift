@@ -100,9 +100,9 @@ final class StageCommandTests: XCTestCase {
     /// through a 5 kHz filter and 0.4 pA noise at 50 kHz, idealised into three levels with
     /// transitions timed between samples. The exact correction recovers every rate within 3 SD
     /// at t_res 70 µs and at 100 µs (5 whole samples, which biased whole-sample durations).
-    /// Measured on seeds 2–5: 70 µs alpha +1.8, −0.4, −0.8, −2.4 %, beta −0.9, −1.4, −1.2, −3.4 %
-    /// (SDs 1.1, 2.2 %); 100 µs alpha +3.8, +2.0, +2.3, −1.2 %, beta +0.5, +1.9, +3.0, −1.9 % (SDs
-    /// 1.8, 3.2 %). HJC per level at 70 µs: alpha −3 to −6 %, beta −6 to −9 %.
+    /// Measured on seeds 2–5: 70 µs alpha +2.4, +0.3, −0.2, −1.8 %, beta 0.0, −0.2, −0.1, −2.4 %
+    /// (SDs 1.1, 2.2 %); 100 µs alpha +3.4, +2.2, +2.4, −1.1 %, beta 0.0, +2.4, +3.2, −1.8 % (SDs
+    /// 1.7, 3.2 %). HJC per level at 70 µs: alpha −3 to −6 %, beta −6 to −9 %.
     func testTwoChannelLikelihoodOnARenderedIdealisedRecord() throws {
         let nwb = scratch.appendingPathComponent("rendered.nwb").path
         let made = try CLI.run(["synthesize", "--scheme", "Data/schemes/cco.yaml", "--concentration", "10e-6", "--channels", "2",
