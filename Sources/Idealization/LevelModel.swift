@@ -1,4 +1,5 @@
 import Foundation
+import SignalProcessing
 
 /// A hidden Markov model of a sampled current: K levels with Gaussian noise and a
 /// per-sample transition matrix between them.
@@ -97,7 +98,9 @@ public struct LevelModel: Sendable, Equatable {
         for j in 0..<k where n[j] >= 2 {
             m.means[j] = s[j] / n[j]
             let rms = (max(0, ss[j] / n[j] - m.means[j] * m.means[j])).squareRoot()
-            m.sds[j] = max(minSD, kept[j].count >= 16 ? Self.robustSD(kept[j], rms: rms) : rms)
+            // The robust SD is 0 when most samples sit on one value (a flat, digitised level).
+            let robust = kept[j].count >= 16 ? NoiseEstimate.robustSD(kept[j]) ?? 0 : 0
+            m.sds[j] = max(minSD, robust > 0 ? robust : rms)
         }
         if equalSpacing && k >= 3 {
             m.means = GaussianMixture.latticeProjection(m.means, weights: (0..<k).map { n[$0] / (m.sds[$0] * m.sds[$0]) })
@@ -109,17 +112,5 @@ public struct LevelModel: Sendable, Equatable {
         let total = starts.reduce(0, +)
         m.initial = starts.map { $0 / total }
         return m
-    }
-
-    /// 1.4826 × the median absolute deviation from the median (the SD for Gaussian noise); the
-    /// plain RMS when more than half the samples sit on one value (a flat, digitised level).
-    static func robustSD(_ values: [Double], rms: Double) -> Double {
-        var v = values
-        v.sort()
-        let median = v[v.count / 2]
-        var deviations = v.map { abs($0 - median) }
-        deviations.sort()
-        let mad = deviations[deviations.count / 2]
-        return mad > 0 ? 1.4826 * mad : rms
     }
 }

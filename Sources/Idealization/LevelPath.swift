@@ -8,8 +8,8 @@ public enum LevelPath {
     ///     samples minus `closedLevel` (so shut dwells have amplitude ≈ 0).
     ///   - classOf: maps a path value to the dwell's level (e.g. rank from the closed level).
     ///   - crossingCurrents: the current of each path value. When given, each transition is timed
-    ///     where the record crosses halfway between the two levels, interpolated linearly between
-    ///     the two samples that straddle that current (the half-amplitude rule at sub-sample
+    ///     where the record crosses halfway between the two levels, between the two samples that
+    ///     straddle that current (`halfwayCrossing`: the half-amplitude rule at sub-sample
     ///     precision). The straddling pair is looked for within `crossingSearch` samples of the
     ///     path's transition — a Viterbi path with unequal level SDs puts it a sample or two off
     ///     the crossing — and never past the middle of either run, so boundaries stay in order.

@@ -1,5 +1,6 @@
 import Foundation
 import GatingModels
+import Idealization
 import Yams
 
 extension PipelineSpec {
@@ -93,7 +94,8 @@ extension PipelineSpec {
         return IdealiseStage(method: try s.choice("method", ["skm", "threshold"]) ?? "skm", levels: levels,
                                 resolution: try s.double("resolution", positive: true), tCrit: try s.double("tcrit", positive: true),
                                 openDirection: try s.choice("open_direction", ["up", "down", "auto"]) ?? "auto",
-                                transitionTimes: try s.choice("transition_times", ["interpolated", "samples"]) ?? "interpolated")
+                                transitionTimes: try s.choice("transition_times", IdealisationSettings.TransitionTiming.allCases.map(\.rawValue))
+                                    ?? IdealisationSettings.TransitionTiming.interpolated.rawValue)
     }
 
     private static func existingFile(_ r: YAMLReader, _ key: String, spec: PipelineSpec) throws(PipelineError) -> String {

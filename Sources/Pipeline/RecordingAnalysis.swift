@@ -114,7 +114,7 @@ struct RecordingAnalysis: Sendable {
             settings.levelCount = spec.idealise.levels
             settings.openDirection = spec.idealise.openDirection == "up" ? .up : spec.idealise.openDirection == "down" ? .down : .auto
             settings.resolution = spec.idealise.resolution
-            settings.transitionTiming = spec.idealise.transitionTimes == "samples" ? .samples : .interpolated
+            settings.transitionTiming = IdealisationSettings.TransitionTiming(rawValue: spec.idealise.transitionTimes) ?? .interpolated
             let result = try Idealiser.idealise(r, channel: channel, settings: settings)
             let stats = DwellStatistics(result.dwells, tCrit: spec.idealise.tCrit)
             output = IdealiseOutput(dwells: result.dwells, levelCurrents: result.levels, levelSDs: result.levelSDs,

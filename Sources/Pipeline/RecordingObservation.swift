@@ -25,7 +25,7 @@ public enum RecordingObservation {
         }
         return observation(sampleInterval: dt, levelCurrents: ideal.levelCurrents, noiseRMS: noise, bandwidth: bandwidth,
                            method: spec.idealise.method == "threshold" ? .threshold : .skm, resolution: spec.idealise.resolution,
-                           transitionTiming: spec.idealise.transitionTimes == "samples" ? .samples : .interpolated,
+                           transitionTiming: IdealisationSettings.TransitionTiming(rawValue: spec.idealise.transitionTimes) ?? .interpolated,
                            knownModel: converged)
     }
 
