@@ -27,6 +27,9 @@ extension StraightThroughGradient {
         guard start != nil, SingleMoleculeChain.ratesAdmissible(k, count: m) else { return false }
         let steps = ChainReverseTables(chain, rates: k)
         defer { steps.deallocate() }
+        // The runner-up relaxation differs from the full softmax only where three or more exits
+        // compete: those chains take the mass-action loop.
+        if options.relaxation == .runnerUp, (0..<m).contains(where: { steps.other[$0] == -2 }) { return false }
         // One specialised copy per (untruncated?, τ = 0.5?): the loop's branches on them vanish.
         switch (truncation == nil, options.temperature == 0.5) {
         case (true, true): chainSteps(ChainFlags<True, True>.self, key0: key0, barriers: barriers, times: times, reactions: reactions,

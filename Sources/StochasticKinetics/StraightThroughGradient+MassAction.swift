@@ -45,6 +45,20 @@ extension StraightThroughGradient {
             tb[kernel.rateParameter[1]] += parts[1]
             return true
         }
+        if options.relaxation == .runnerUp {
+            switch (truncation == nil, options.temperature == 0.5) {
+            case (true, true): runnerUpSteps(ChainFlags<True, True>.self, tables, scratch, x: x, key0: key0, barriers: barriers,
+                                             times: times, reactions: reactions, tAdj: tAdj, xAdj: xAdj, k: k)
+            case (true, false): runnerUpSteps(ChainFlags<True, False>.self, tables, scratch, x: x, key0: key0, barriers: barriers,
+                                              times: times, reactions: reactions, tAdj: tAdj, xAdj: xAdj, k: k)
+            case (false, true): runnerUpSteps(ChainFlags<False, True>.self, tables, scratch, x: x, key0: key0, barriers: barriers,
+                                              times: times, reactions: reactions, tAdj: tAdj, xAdj: xAdj, k: k)
+            case (false, false): runnerUpSteps(ChainFlags<False, False>.self, tables, scratch, x: x, key0: key0, barriers: barriers,
+                                               times: times, reactions: reactions, tAdj: tAdj, xAdj: xAdj, k: k)
+            }
+            for j in 0..<m { tb[kernel.rateParameter[j]] += scratch.choice[j] + scratch.timeSum[j] }
+            return true
+        }
         switch (truncation == nil, options.temperature == 0.5) {
         case (true, true): massActionSteps(ChainFlags<True, True>.self, tables, scratch, x: x, key0: key0, barriers: barriers,
                                            times: times, reactions: reactions, tAdj: tAdj, xAdj: xAdj, k: k)
@@ -68,7 +82,7 @@ extension StraightThroughGradient {
                                                           k: UnsafePointer<Double>) {
         let m = tables.reactionCount, sCount = tables.speciesCount, n = times.count
         let carries = options.truncation != 0, untruncated = Flags.untruncated
-        let invTau = 1 / options.temperature
+        let invTau = 1 / options.temperature, runnerUp = options.relaxation == .runnerUp
         let first = tables.first, second = tables.second, offset = tables.offset
         let changeStart = kernel.changeStart, changeSpecies = kernel.changeSpecies, changeDelta = kernel.changeDelta
         let dependentStart = kernel.dependentStart, dependents = kernel.dependents
@@ -105,6 +119,8 @@ extension StraightThroughGradient {
             if chose {
                 if active == 2 {
                     pairTerms(Flags.self, tables, scratch, chosen: r, event: event, key0: key0, a0: a0, invTau: invTau)
+                } else if runnerUp {
+                    runnerUpTerms(Flags.self, tables, scratch, chosen: r, event: event, key0: key0, a0: a0, invTau: invTau)
                 } else {
                     choiceTerms(Flags.self, tables, scratch, chosen: r, event: event, key0: key0, a0: a0)
                 }

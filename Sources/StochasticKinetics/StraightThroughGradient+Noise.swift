@@ -51,13 +51,63 @@ struct EventNoise {
     }
 }
 
+/// The runner-up of the Gumbel-max race at an event with three or more competitors
+/// (`ChoiceRelaxation.runnerUp`). Given the winner r, the others' race times exceed the winner's
+/// by independent E_j/a_j, so the runner-up is o ∝ a_o among j ≠ r (inverse transform of one
+/// uniform over the a_j in network order) and its margin E_o/a_o = E′/(a0 − a_r) with E′ ~ Exp(1).
+/// The softmax sees only E′/E₀; as with two competitors, U = E′/(E₀ + E′) ~ Uniform(0, 1) from the
+/// same word gives E₀ = 1 − U, E′ = U — so with exactly two competitors (o is then the other one and
+/// a0 − a_r = a_o) this is `EventNoise`'s pair draw, value for value.
+struct RunnerUpNoise {
+    /// The runner-up's reaction index.
+    let other: Int
+    /// U ∈ (0, 1): E₀ = 1 − U, E′ = U.
+    let share: Double
+
+    /// - Parameters: `key` the event key (`StraightThroughGradient.eventKey`), `a` the propensities
+    ///   before the event (m of them), `race` = a0 − a_r (the others' total rate, > 0).
+    @inline(__always)
+    init(key: UInt64, a: UnsafePointer<Double>, count m: Int, chosen r: Int, race: Double) {
+        share = (Double(CounterNoise.word(key: key, counter: UInt64(m)) >> 12) + 0.5) * 0x1.0p-52
+        let target = (Double(CounterNoise.word(key: key, counter: UInt64(m) &+ 3) >> 11) + 0.5) * 0x1.0p-53 * race
+        var sum = 0.0, last = -1, found = -1
+        for j in 0..<m where j != r && a[j] > 0 {
+            sum += a[j]
+            last = j
+            if sum > target { found = j; break }
+        }
+        // The target can reach the total only by rounding: the last competitor then.
+        other = found >= 0 ? found : last
+    }
+}
+
 extension StraightThroughGradient {
     /// The perturbed logits z = ℓ + g used by the surrogate at event `event` (1-based) of a
     /// trajectory with `noiseKey`, given the propensities before the event and the recorded
     /// choice (z_r = log a0 − log E₀, z_j = −log(E₀/a0 + E_j/a_j), E iid Exp(1)). Zero-propensity
     /// reactions get −∞. Public so that oracles (dual numbers) can replay the identical noise.
-    public static func perturbedLogits(propensities a: [Double], chosen: Int, noiseKey: UInt64, event: Int) -> [Double] {
+    ///
+    /// With `relaxation: .runnerUp` and three or more competitors only the chosen reaction and the
+    /// runner-up (`RunnerUpNoise`) get finite logits, z_o = z_r − log1p((E′/E₀)·a0/(a0 − a_r)).
+    public static func perturbedLogits(propensities a: [Double], chosen: Int, noiseKey: UInt64, event: Int,
+                                       relaxation: ChoiceRelaxation = .allReactions) -> [Double] {
         let a0 = a.reduce(0, +), zig = ExponentialZiggurat.shared
+        if relaxation == .runnerUp, a.filter({ $0 > 0 }).count >= 3 {
+            let key = eventKey(noiseKey, event)
+            let race = a0 - a[chosen]
+            let runnerUp = a.withUnsafeBufferPointer {
+                RunnerUpNoise(key: key, a: $0.baseAddress!, count: a.count, chosen: chosen, race: race)
+            }
+            let scale = CounterNoise.exponential(key: key, counter: UInt64(a.count + 1), zig)
+                      + CounterNoise.exponential(key: key, counter: UInt64(a.count + 2), zig)
+            let e0 = (1 - runnerUp.share) * scale
+            let zr = libmLog(a0) - libmLog(e0)
+            return a.indices.map { j in
+                if j == chosen { return zr }
+                if j == runnerUp.other { return zr - log1p(runnerUp.share * scale * a0 / (race * e0)) }
+                return -.infinity
+            }
+        }
         var noise = EventNoise(noiseKey: noiseKey, event: event, reactionCount: a.count,
                                pair: a.filter { $0 > 0 }.count == 2, zig)
         // The loops need only ratios; the logits themselves need the scale S = E₀ + E_o ~ Gamma(2)

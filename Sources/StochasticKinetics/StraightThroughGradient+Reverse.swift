@@ -91,7 +91,7 @@ extension StraightThroughGradient {
         // is overwritten at the end of the step.
         let xBarNext = buckets == 1 ? ring : sumBuckets
         for s in 0..<sCount { x[s] = finalState[s] }
-        let invTau = 1 / options.temperature
+        let invTau = 1 / options.temperature, runnerUp = options.relaxation == .runnerUp
         let squarePower = Flags.squarePower                // τ = 0.5: y ∝ (a_j/(a_j + E_j·a0/E₀))², no exp/log
         let cb = UnsafeMutableBufferPointer(start: cBar, count: sCount)
         let ssb = UnsafeMutableBufferPointer(start: scratchS, count: sCount)
@@ -146,7 +146,19 @@ extension StraightThroughGradient {
             let timeTerm = -timeBar * dt / a0
             // Choice: surrogate y = softmax(z/τ) with the regenerated conditional Gumbel noise.
             // ā_j = ℓ̄_j/a_j = (1/τ)·(y_j/a_j)·(ȳ_j − Σ_k y_k ȳ_k), kept in yBar.
-            if live && active >= 2 {
+            if live && active >= 3 && runnerUp {
+                // Two-way softmax of the chosen reaction and the race's runner-up (`RunnerUpNoise`).
+                let race = a0 - a[r]
+                let noise = RunnerUpNoise(key: Self.eventKey(key0, event), a: a, count: m, chosen: r, race: race)
+                let o = noise.other, ratio = noise.share * a0 / (race * (1 - noise.share))
+                let y = squarePower ? 1 / ((1 + ratio) * (1 + ratio)) : libmExp(-invTau * log1p(ratio))
+                var dotR = 0.0, dotO = 0.0
+                for i in changeStart[r]..<changeStart[r + 1] { dotR += Double(changeDelta[i]) * xBarNext[changeSpecies[i]] }
+                for i in changeStart[o]..<changeStart[o + 1] { dotO += Double(changeDelta[i]) * xBarNext[changeSpecies[i]] }
+                let norm = 1 + y, mean = (dotR + y * dotO) / norm, scale = invTau / norm
+                yBar[r] = scale * (1 / a[r]) * (dotR - mean)
+                yBar[o] = scale * (y / a[o]) * (dotO - mean)
+            } else if live && active >= 2 {
                 var noise = EventNoise(noiseKey: key0, event: event, reactionCount: m, pair: active == 2, zig)
                 let e0 = noise.e0
                 var norm = 0.0, mean = 0.0

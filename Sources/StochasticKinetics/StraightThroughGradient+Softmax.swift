@@ -87,16 +87,37 @@ extension StraightThroughGradient {
     func pairTerms<Flags: ChainReverseMode>(_ flags: Flags.Type, _ tables: MassActionAdjointTables,
                                                     _ scratch: MassActionScratch, chosen c: Int, event: Int,
                                                     key0: UInt64, a0: Double, invTau: Double) {
-        let m = tables.reactionCount, paddedCount = tables.paddedCount
-        let a = scratch.a, aBar = scratch.aBar, choice = scratch.choice
+        let m = tables.reactionCount, a = scratch.a
         var o = c ^ 1
-        if m > 2 {
-            for j in 0..<paddedCount { aBar[j] = 0 }
-            for j in 0..<m where j != c && a[j] > 0 { o = j; break }
-        }
+        if m > 2 { for j in 0..<m where j != c && a[j] > 0 { o = j; break } }
         let zig = ExponentialZiggurat.shared
         let noise = EventNoise(noiseKey: key0, event: event, reactionCount: m, pair: true, zig)
-        let pw = Self.pairWeight(Flags.self, other: a[o], e0: noise.e0, share: noise.share, a0: a0, product: a[c] * a[o],
+        settlePair(Flags.self, tables, scratch, chosen: c, other: o, race: a[o], e0: noise.e0, share: noise.share,
+                   a0: a0, invTau: invTau)
+    }
+
+    /// `ChoiceRelaxation.runnerUp` with three or more competitors: the two-way softmax of the
+    /// chosen reaction and the runner-up of the race (`RunnerUpNoise`), whose margin is that of a
+    /// competitor of rate a0 − a_c.
+    @inline(__always)
+    func runnerUpTerms<Flags: ChainReverseMode>(_ flags: Flags.Type, _ tables: MassActionAdjointTables,
+                                                        _ scratch: MassActionScratch, chosen c: Int, event: Int,
+                                                        key0: UInt64, a0: Double, invTau: Double) {
+        let race = a0 - scratch.a[c]
+        let noise = RunnerUpNoise(key: Self.eventKey(key0, event), a: scratch.a, count: tables.reactionCount, chosen: c, race: race)
+        settlePair(Flags.self, tables, scratch, chosen: c, other: noise.other, race: race, e0: 1 - noise.share,
+                   share: noise.share, a0: a0, invTau: invTau)
+    }
+
+    /// ā and ā·a of a two-way softmax between the chosen c and o, o's margin being that of a
+    /// competitor of rate `race` with noise ratio `share`/`e0`; every other ā is 0.
+    @inline(__always)
+    func settlePair<Flags: ChainReverseMode>(_ flags: Flags.Type, _ tables: MassActionAdjointTables,
+                                                     _ scratch: MassActionScratch, chosen c: Int, other o: Int,
+                                                     race: Double, e0: Double, share: Double, a0: Double, invTau: Double) {
+        let a = scratch.a, aBar = scratch.aBar, choice = scratch.choice
+        if tables.reactionCount > 2 { for j in 0..<tables.paddedCount { aBar[j] = 0 } }
+        let pw = Self.pairWeight(Flags.self, other: race, e0: e0, share: share, a0: a0, product: a[c] * a[o],
                                  temperature: options.temperature)
         let weight = pw.weight, inverseProduct = pw.inverseProduct, safe = pw.safe
         let width = tables.changeWidth, changeSlot = tables.changeSlot, changeWeight = tables.changeWeight
@@ -113,7 +134,8 @@ extension StraightThroughGradient {
         }
     }
 
-    /// y_o/(1 + y_o)² of two competitors (other o with a_o = `other`, noise E₀ = `e0`, E_o = `share`)
+    /// y_o/(1 + y_o)² of two competitors (other o with a_o = `other` — for a runner-up the others'
+    /// total rate a0 − a_c —, noise E₀ = `e0`, E_o = `share`)
     /// and 1/(a_c·a_o) = 1/`product`, from one packed division at τ = 0.5 (P = a_o·E₀,
     /// D = P + E_o·a0: y_o/(1 + y_o)² = (P·D/(D² + P²))²). `safe` is false when a_c·a_o is not a
     /// normal number below 2⁵⁰⁰ (then `inverseProduct` is 1 and the caller divides by each a).

@@ -9,13 +9,32 @@ public struct GradientOptions: Sendable, Hashable {
     public var truncation: Int?
     /// If set, each trajectory's gradient is rescaled to at most this Euclidean norm.
     public var clipNorm: Double?
+    /// Which competing reactions the surrogate softmax of a choice runs over.
+    public var relaxation: ChoiceRelaxation
 
-    /// Defaults chosen from the bias study in README.md: τ = 0.5, K = 1, no clipping.
-    public init(temperature: Double = 0.5, truncation: Int? = 1, clipNorm: Double? = nil) {
+    /// Defaults chosen from the bias study in README.md: τ = 0.5, K = 1, no clipping, all reactions.
+    public init(temperature: Double = 0.5, truncation: Int? = 1, clipNorm: Double? = nil,
+                relaxation: ChoiceRelaxation = .allReactions) {
         self.temperature = temperature
         self.truncation = truncation
         self.clipNorm = clipNorm
+        self.relaxation = relaxation
     }
+}
+
+/// The reactions a choice's surrogate softmax y = softmax((ℓ + g)/τ) runs over. With two
+/// competing reactions (every step of a single channel with two exits per state, or of a
+/// reversible reaction) both are the same estimator, draw for draw.
+public enum ChoiceRelaxation: String, Sendable, Hashable, CaseIterable {
+    /// Every reaction with a_j > 0 (ARCHITECTURE.md §3): M − 1 noise draws and an M-term
+    /// softmax per event.
+    case allReactions = "all"
+    /// The chosen reaction and the runner-up of the Gumbel-max race only: the two largest
+    /// perturbed logits, drawn with their exact joint law (runner-up o ∝ a_o among the others,
+    /// its margin from one uniform), the rest left out of the softmax (y_j = 0). Per event two
+    /// draws and a two-way softmax in closed form, whatever M; the softmax weight left out is
+    /// at most that of the runner-up each, and falls as (a_j/a0)² at τ = 0.5.
+    case runnerUp = "runner-up"
 }
 
 /// Reverse pass over a recorded trajectory. The forward pass is the exact direct method; the

@@ -32,6 +32,9 @@ struct BenchEngineCommand: ParsableCommand {
     @Flag(help: "Draw waiting times by the ziggurat instead of -log(u) (faster; a different stream per seed).")
     var ziggurat = false
 
+    @Option(help: "The choice's surrogate softmax: all (every competing reaction) or runner-up (the chosen reaction and the race's runner-up).")
+    var relaxation = "all"
+
     @Option(help: "Repeats (best time is reported).")
     var repeats = 3
 
@@ -61,6 +64,9 @@ struct BenchEngineCommand: ParsableCommand {
         guard ["direct", "sorting", "automatic"].contains(selection) else {
             throw ValidationError("--selection must be direct, sorting or automatic")
         }
+        guard ChoiceRelaxation(rawValue: relaxation) != nil else {
+            throw ValidationError("--relaxation must be one of \(ChoiceRelaxation.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
         guard biasQuantity == "popen" || biasQuantity == "shut-time" else {
             throw ValidationError("--bias-quantity must be popen or shut-time")
         }
@@ -71,6 +77,8 @@ struct BenchEngineCommand: ParsableCommand {
             throw ValidationError("--events, --trajectories-per-thread and --repeats must be positive")
         }
     }
+
+    var choiceRelaxation: ChoiceRelaxation { ChoiceRelaxation(rawValue: relaxation) ?? .allReactions }
 
     func run() throws {
         if gradientBias { return try runGradientBias() }
@@ -86,7 +94,8 @@ struct BenchEngineCommand: ParsableCommand {
             for threads in Set([1, all]).sorted() {
                 let r = try EngineBenchmark.measure(model: model.name, network: model.network, observable: model.observable,
                                                     eventsPerTrajectory: events, trajectories: trajectoriesPerThread * threads,
-                                                    threads: threads, repeats: repeats, selection: method,
+                                                    threads: threads, repeats: repeats, options: GradientOptions(relaxation: choiceRelaxation),
+                                                    selection: method,
                                                     waitingTimes: ziggurat ? .ziggurat : .inverseTransform)
                 results.append(r)
                 if !json {
@@ -144,7 +153,8 @@ struct BenchEngineCommand: ParsableCommand {
         }
         if fitModel != "dimerization" {
             results.append(("oscillator", try FitBenchmarks.oscillator(
-                size: FitBenchmarkSize(targetTrajectories: 800, trajectoriesPerIteration: 24, iterations: 100), seed: fitSeed)))
+                size: FitBenchmarkSize(targetTrajectories: 800, trajectoriesPerIteration: 24, iterations: 100), seed: fitSeed,
+                relaxation: choiceRelaxation)))
         }
         for (name, r) in results {
             print("\(name): target ensemble \(r.targetTrajectories), \(r.trajectoriesPerIteration) trajectories × \(r.iterations) iterations, wall \(String(format: "%.1f", r.wallSeconds)) s")

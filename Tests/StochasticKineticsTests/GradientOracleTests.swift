@@ -41,7 +41,7 @@ struct OracleLoss {
     /// dL/dθ_p by dual numbers through the surrogate forward pass.
     /// `suppliedDual(j, x, values)` evaluates supplied laws in dual arithmetic.
     func dualDerivative(_ path: Trajectory, network: ReactionNetwork, direction p: Int, temperature: Double,
-                        straightThrough: Bool = true,
+                        straightThrough: Bool = true, relaxation: ChoiceRelaxation = .allReactions,
                         suppliedDual: (Int, [Dual], [Dual]) -> Dual = { _, _, _ in Dual(0) }) -> Double {
         let values = network.parameters.enumerated().map { k, q in Dual(q.value, k == p ? q.value : 0) }  // ∂/∂log k
         var x = path.initialState.map { Dual(Double($0)) }
@@ -71,8 +71,11 @@ struct OracleLoss {
             let e = dtPrimal * a0.v
             t = t + Dual(e) / a0
             times.append(t)
-            let z = StraightThroughGradient.perturbedLogits(propensities: a.map(\.v), chosen: r, noiseKey: path.noiseKey, event: n)
-            let active = a.indices.filter { a[$0].v > 0 }
+            let z = StraightThroughGradient.perturbedLogits(propensities: a.map(\.v), chosen: r, noiseKey: path.noiseKey, event: n,
+                                                            relaxation: relaxation)
+            // The softmax runs over the reactions with a finite perturbed logit (a_j > 0, and with
+            // the runner-up relaxation only the chosen one and the runner-up).
+            let active = a.indices.filter { a[$0].v > 0 && z[$0] > -.infinity }
             var next = x
             for term in changes[r] { next[term.species].v += Double(term.count) }
             if straightThrough && active.count >= 2 {

@@ -28,27 +28,7 @@ final class MassActionGradientTests: XCTestCase {
         for k in a.indices { XCTAssertEqual(a[k], b[k], accuracy: relative * scale, "\(label), parameter \(k)") }
     }
 
-    /// Orders 0–2 with molecule counts > 1: a bimolecular binding network with a source, the
-    /// dimerization and the Vilar oscillator (every form: k, k·x, k·x(x−1)/2, k·x·y).
-    func networks() throws -> [(String, ReactionNetwork, Observable)] {
-        var dimerization = try loadModel("dimerization")
-        dimerization.initialState = [30, 0]
-        let oscillator = BenchmarkModels.oscillator.network
-        let parameters = (0..<4).map { RateParameter(name: "k\($0)", value: [0.05, 2, 3, 0.4][$0]) }
-        let binding = try ReactionNetwork(
-            species: ["A", "B", "C"], initialState: [20, 15, 0], parameters: parameters,
-            reactions: [
-                Reaction(name: "bind", reactants: [.init(species: 0, count: 1), .init(species: 1, count: 1)],
-                         products: [.init(species: 2, count: 1)], law: .massAction(parameter: 0)),
-                Reaction(name: "unbind", reactants: [.init(species: 2, count: 1)],
-                         products: [.init(species: 0, count: 1), .init(species: 1, count: 1)], law: .massAction(parameter: 1)),
-                Reaction(name: "make", reactants: [], products: [.init(species: 0, count: 1)], law: .massAction(parameter: 2)),
-                Reaction(name: "decay", reactants: [.init(species: 0, count: 1)], products: [], law: .massAction(parameter: 3)),
-            ])
-        return [("binding", binding, Observable(weights: [1, 0, 2])),
-                ("dimerization", dimerization, Observable(weights: [1, -0.5])),
-                ("oscillator", oscillator, BenchmarkModels.oscillator.observable)]
-    }
+    func networks() throws -> [(String, ReactionNetwork, Observable)] { try massActionTestNetworks() }
 
     /// Untruncated and K = 0 on short paths: the sparse loop equals forward-mode dual numbers.
     func testSparseLoopMatchesDualNumbers() throws {

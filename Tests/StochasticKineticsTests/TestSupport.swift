@@ -66,3 +66,25 @@ func chiSquare(counts: [Int: Int], probabilities: [Int: Double], total: Int) -> 
     let stat = bins.reduce(0) { $0 + ($1.observed - $1.expected) * ($1.observed - $1.expected) / $1.expected }
     return (stat, bins.count - 1)
 }
+
+/// Orders 0–2 with molecule counts > 1: a bimolecular binding network with a source, the
+/// dimerization and the Vilar oscillator (every form: k, k·x, k·x(x−1)/2, k·x·y).
+func massActionTestNetworks() throws -> [(String, ReactionNetwork, Observable)] {
+    var dimerization = try loadModel("dimerization")
+    dimerization.initialState = [30, 0]
+    let oscillator = BenchmarkModels.oscillator.network
+    let parameters = (0..<4).map { RateParameter(name: "k\($0)", value: [0.05, 2, 3, 0.4][$0]) }
+    let binding = try ReactionNetwork(
+        species: ["A", "B", "C"], initialState: [20, 15, 0], parameters: parameters,
+        reactions: [
+            Reaction(name: "bind", reactants: [.init(species: 0, count: 1), .init(species: 1, count: 1)],
+                     products: [.init(species: 2, count: 1)], law: .massAction(parameter: 0)),
+            Reaction(name: "unbind", reactants: [.init(species: 2, count: 1)],
+                     products: [.init(species: 0, count: 1), .init(species: 1, count: 1)], law: .massAction(parameter: 1)),
+            Reaction(name: "make", reactants: [], products: [.init(species: 0, count: 1)], law: .massAction(parameter: 2)),
+            Reaction(name: "decay", reactants: [.init(species: 0, count: 1)], products: [], law: .massAction(parameter: 3)),
+        ])
+    return [("binding", binding, Observable(weights: [1, 0, 2])),
+            ("dimerization", dimerization, Observable(weights: [1, -0.5])),
+            ("oscillator", oscillator, BenchmarkModels.oscillator.observable)]
+}

@@ -1,0 +1,108 @@
+// The mass-action reverse pass with the runner-up relaxation: O(changed reactions) per event.
+
+extension StraightThroughGradient {
+    /// `massActionSteps` for `ChoiceRelaxation.runnerUp`. With only the chosen reaction c and the
+    /// runner-up o in the softmax, ā is zero except at c and o, so beyond the event's own changes
+    /// a step needs no pass over all reactions:
+    /// - a0 and ∂a0/∂x (the waiting-time term's state part, T·∂a0/∂x) are updated by the
+    ///   differences of the re-evaluated propensities (re-summed every 128 events, so rounding
+    ///   cannot drift);
+    /// - the waiting-time θ̄ part T·a_j is summed lazily: a_j·(ΣT since a_j last changed), added
+    ///   when a_j changes and once at the end;
+    /// - (∂a/∂x)ᵀā adds four derivative terms (two factors of c and of o) to T·∂a0/∂x.
+    /// What remains per event is the runner-up's selection (a scan over the a_j) and x̄′ of S
+    /// species. A step with x̄′ = 0 costs the same as any other (its Δ = 0 gives ā = 0).
+    /// The choice's θ̄ parts go to `scratch.choice`, the waiting-time parts to `scratch.timeSum`.
+    func runnerUpSteps<Flags: ChainReverseMode>(_ flags: Flags.Type, _ tables: MassActionAdjointTables,
+                                                _ scratch: MassActionScratch, x: UnsafeMutablePointer<Int>,
+                                                key0: UInt64, barriers: UnsafeBufferPointer<Bool>,
+                                                times: UnsafeBufferPointer<Double>, reactions: UnsafeBufferPointer<Int32>,
+                                                tAdj: UnsafeBufferPointer<Double>, xAdj: UnsafeBufferPointer<Double>,
+                                                k: UnsafePointer<Double>) {
+        let m = tables.reactionCount, sCount = tables.speciesCount, n = times.count
+        let carries = options.truncation != 0, untruncated = Flags.untruncated
+        let invTau = 1 / options.temperature, temperature = options.temperature
+        let first = tables.first, second = tables.second, offset = tables.offset
+        let changeStart = kernel.changeStart, changeSpecies = kernel.changeSpecies, changeDelta = kernel.changeDelta
+        let dependentStart = kernel.dependentStart, dependents = kernel.dependents
+        let width = tables.changeWidth, changeSlot = tables.changeSlot, changeWeight = tables.changeWeight
+        let a = scratch.a, derivative = scratch.derivative
+        let timeSum = scratch.timeSum, choice = scratch.choice, xBar = scratch.xBar
+        // ∂a0/∂x per slot (S + 1: the constant slot S collects what is aimed at it, never read),
+        // and per reaction the running waiting-time sum when a_j last changed.
+        let block = UnsafeMutablePointer<Double>.allocate(capacity: sCount + 1 + m)
+        defer { block.deallocate() }
+        let a0Slope = block, mark = block + sCount + 1
+        block.initialize(repeating: 0, count: sCount + 1 + m)
+
+        var active = 0, a0 = 0.0
+        @inline(__always) func resum() {
+            a0 = Self.sum(a, m)
+            for s in 0...sCount { a0Slope[s] = 0 }
+            for j in 0..<m {
+                a0Slope[first[j]] += derivative[2 * j]
+                a0Slope[second[j]] += derivative[2 * j + 1]
+            }
+        }
+        for j in 0..<m { active &+= evaluate(j, x, k, first, second, offset, a, derivative) > 0 ? 1 : 0 }
+        resum()
+        if carries { for s in 0..<sCount { xBar[s] = xAdj[n * sCount + s] } }
+        var timeBar = 0.0, timeTotal = 0.0
+        var event = n
+        while event >= 1 {
+            let r = Int(reactions[event - 1])
+            timeBar += tAdj[event - 1]
+            // Back to the state before the event; re-evaluate what reads it, carrying a0, ∂a0/∂x
+            // and the lazy waiting-time sums along.
+            for i in changeStart[r]..<changeStart[r + 1] { x[changeSpecies[i]] &-= changeDelta[i] }
+            for i in dependentStart[r]..<dependentStart[r + 1] {
+                let j = dependents[i]
+                let old = a[j], oldFirst = derivative[2 * j], oldSecond = derivative[2 * j + 1]
+                timeSum[j] += old * (timeTotal - mark[j])
+                mark[j] = timeTotal
+                let now = evaluate(j, x, k, first, second, offset, a, derivative)
+                active &+= (now > 0 ? 1 : 0) &- (old > 0 ? 1 : 0)
+                a0 += now - old
+                a0Slope[first[j]] += derivative[2 * j] - oldFirst
+                a0Slope[second[j]] += derivative[2 * j + 1] - oldSecond
+            }
+            if event & 127 == 0 { resum() }
+            let dt = times[event - 1] - (event >= 2 ? times[event - 2] : 0)
+            let term = -timeBar * dt / a0
+            timeTotal += term
+            guard carries else { event -= 1; continue }
+            // The two-way softmax of c = r and the runner-up o.
+            var aBarC = 0.0, aBarO = 0.0, o = r
+            if active >= 2 {
+                let race = a0 - a[r]
+                let noise = RunnerUpNoise(key: Self.eventKey(key0, event), a: a, count: m, chosen: r, race: race)
+                o = noise.other
+                let pw = Self.pairWeight(Flags.self, other: race, e0: 1 - noise.share, share: noise.share, a0: a0,
+                                         product: a[r] * a[o], temperature: temperature)
+                let delta = Self.dot(r, width, changeSlot, changeWeight, xBar) - Self.dot(o, width, changeSlot, changeWeight, xBar)
+                let g = pw.weight * invTau * delta
+                choice[r] += g
+                choice[o] -= g
+                if pw.safe {
+                    aBarC = g * (a[o] * pw.inverseProduct)
+                    aBarO = -g * (a[r] * pw.inverseProduct)
+                } else {
+                    aBarC = g / a[r]
+                    aBarO = -g / a[o]
+                }
+            }
+            // x̄′ of the previous event: T·∂a0/∂x + the two reactions' (∂a/∂x)ᵀā + the loss's
+            // direct adjoint (+ the carried adjoint when untruncated, unless a barrier stops it).
+            let base = (event - 1) * sCount
+            let keep = untruncated && (barriers.isEmpty || !barriers[event - 1])
+            for s in 0..<sCount { xBar[s] = (keep ? xBar[s] : 0) + xAdj[base + s] + term * a0Slope[s] }
+            xBar[first[r]] += aBarC * derivative[2 * r]
+            xBar[second[r]] += aBarC * derivative[2 * r + 1]
+            xBar[first[o]] += aBarO * derivative[2 * o]
+            xBar[second[o]] += aBarO * derivative[2 * o + 1]
+            xBar[sCount] = 0
+            event -= 1
+        }
+        for j in 0..<m { timeSum[j] += a[j] * (timeTotal - mark[j]) }
+    }
+}
