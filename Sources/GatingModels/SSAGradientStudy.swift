@@ -73,7 +73,8 @@ extension SSAObjective {
         case .straightThrough:
             let species = networks[r].network.speciesCount
             var adjoints = zip(paths, sims).map { path, sim in
-                channels == 1 ? Self.adjointSkeleton(path, sim, speciesCount: species) : TrajectoryAdjoint(for: path, speciesCount: species)
+                channels == 1 ? Self.adjointSkeleton(path, sim, speciesCount: species, observing: [observable])
+                              : TrajectoryAdjoint(for: path, speciesCount: species, observing: [observable])
             }
             for m in members {
                 if channels == 1 {

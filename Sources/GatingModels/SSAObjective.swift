@@ -168,7 +168,8 @@ struct SSAObjective: Sendable {
             let species = networks[r].network.speciesCount
             let relaxed = channels == 1
             var adjoints = zip(paths, sims).map { path, sim in
-                relaxed ? Self.adjointSkeleton(path, sim, speciesCount: species) : TrajectoryAdjoint(for: path, speciesCount: species)
+                relaxed ? Self.adjointSkeleton(path, sim, speciesCount: species, observing: [observable, openObservable])
+                        : TrajectoryAdjoint(for: path, speciesCount: species, observing: [observable, openObservable])
             }
             for i in duration.indices where dL[i] != 0 {
                 let sim = sims[owner[i]], k = position[i]
@@ -258,8 +259,10 @@ struct SSAObjective: Sendable {
 
     /// A zero adjoint whose state adjoint is cut at every resolved level change (the
     /// straight-through pass carries it within a resolved interval, never across one).
-    static func adjointSkeleton(_ path: Trajectory, _ sim: SimulatedRecord, speciesCount: Int) -> TrajectoryAdjoint {
-        var a = TrajectoryAdjoint(for: path, speciesCount: speciesCount)
+    /// It stores the state adjoint of the species the `observables` read (the loss writes no other).
+    static func adjointSkeleton(_ path: Trajectory, _ sim: SimulatedRecord, speciesCount: Int,
+                                observing observables: [Observable]) -> TrajectoryAdjoint {
+        var a = TrajectoryAdjoint(for: path, speciesCount: speciesCount, observing: observables)
         for first in sim.firstSegment where first >= 1 { a.cutStateAdjoint(atEvent: first) }
         return a
     }

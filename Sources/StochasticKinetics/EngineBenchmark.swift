@@ -73,7 +73,7 @@ public enum EngineBenchmark {
             let adjoints = try ParallelEnsemble.map(count: again.count, threads: threads) { i -> TrajectoryAdjoint in
                 let path = again[i]
                 let series = path.observableSeries(obs, network: net)
-                var adjoint = TrajectoryAdjoint(for: path, speciesCount: net.speciesCount)
+                var adjoint = TrajectoryAdjoint(for: path, speciesCount: net.speciesCount, observing: [obs])
                 TrajectoryStatistics.addTimeAverageAdjoint(path, series: series, observable: obs, from: 0, to: path.endTime,
                                                            weight: 1, into: &adjoint)
                 return adjoint

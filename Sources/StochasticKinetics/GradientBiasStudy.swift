@@ -37,7 +37,7 @@ public enum GradientBiasStudy {
         let paths = try ensemble.simulate(trajectories: trajectories, horizon: .time(burnIn + window), seed: seed, threads: threads)
         let adjoints = try ParallelEnsemble.map(count: paths.count, threads: threads) { i -> TrajectoryAdjoint in
             let path = paths[i]
-            var adj = TrajectoryAdjoint(for: path, speciesCount: network.speciesCount)
+            var adj = TrajectoryAdjoint(for: path, speciesCount: network.speciesCount, observing: [observable])
             TrajectoryStatistics.addTimeAverageAdjoint(path, series: path.observableSeries(observable, network: network),
                                                        observable: observable, from: burnIn, to: burnIn + window,
                                                        weight: 1, into: &adj)

@@ -16,7 +16,7 @@ extension StraightThroughGradient {
     /// K ∈ {0, 1, none}. Returns false (θ̄ untouched) when it does not apply.
     func chainReverse(finalState: [Int], noiseKey key0: UInt64, barriers: UnsafeBufferPointer<Bool>, times: UnsafeBufferPointer<Double>,
                       reactions: UnsafeBufferPointer<Int32>, tAdj: UnsafeBufferPointer<Double>,
-                      xAdj: UnsafeBufferPointer<Double>, k: UnsafePointer<Double>,
+                      xAdj: StoredStateAdjoint, k: UnsafePointer<Double>,
                       thetaBar tb: UnsafeMutableBufferPointer<Double>) -> Bool {
         // K ≥ 2 keeps several buckets: the general loop. Barriers matter only untruncated (K ≤ 1
         // holds one bucket, which a barrier resets to what it would hold anyway).
@@ -52,7 +52,7 @@ extension StraightThroughGradient {
     private func chainSteps<Flags: ChainReverseMode>(_ flags: Flags.Type, key0: UInt64, barriers: UnsafeBufferPointer<Bool>,
                                                      times: UnsafeBufferPointer<Double>,
                                                      reactions: UnsafeBufferPointer<Int32>, tAdj: UnsafeBufferPointer<Double>,
-                                                     xAdj: UnsafeBufferPointer<Double>, k: UnsafePointer<Double>,
+                                                     xAdj: StoredStateAdjoint, k: UnsafePointer<Double>,
                                                      steps: ChainReverseTables) {
         guard let chain else { return }
         let sCount = chain.speciesCount, m = kernel.reactionCount, n = times.count
@@ -64,12 +64,17 @@ extension StraightThroughGradient {
         let dots = steps.dots, weights = steps.weights, choice = steps.choice
         chain.exitStart.withUnsafeBufferPointer { exitStart in
         chain.exitReaction.withUnsafeBufferPointer { exitReaction in
-            // x̄′_s, the adjoint of the state after event n: K = 1: previousTerm·a0(s) + xAdj[n·S + s];
-            // untruncated: totalTerm·a0(s) + Σ of xAdj over segments n…N (carried).
+            // x̄′_s, the adjoint of the state after event n: K = 1: previousTerm·a0(s) + the loss's
+            // direct adjoint of segment n; untruncated: totalTerm·a0(s) + Σ of the direct
+            // adjoints of segments n…N (carried).
             var previousTerm = 0.0, totalTerm = 0.0, timeBar = 0.0
-            if untruncated { for s in 0..<sCount { carried[s] = xAdj[n * sCount + s] } }
-            @inline(__always) func stateBar(_ s: Int, _ base: Int) -> Double {
-                untruncated ? totalTerm * exitRate[s] + carried[s] : previousTerm * exitRate[s] + xAdj[base + s]
+            if untruncated { xAdj.copy(segment: n, to: carried) }
+            let direct = StoredStateAdjointReader(xAdj, speciesCount: sCount)
+            defer { direct.deallocate() }
+            var segment = n
+            @inline(__always) func stateBar(_ s: Int) -> Double {
+                untruncated ? totalTerm * exitRate[s] + carried[s]
+                            : previousTerm * exitRate[s] + direct.value(segment: segment, species: s)
             }
             var event = n
             while event >= 1 {
@@ -80,9 +85,10 @@ extension StraightThroughGradient {
                 let term = -timeBar * dt * inverseRate[r]
                 timeSum[src] += term
                 let o = other[r]
+                segment = event
                 if carries && o >= 0 {
                     // Two competing exits.
-                    let delta = stateBar(target[r], event * sCount) - stateBar(target[o], event * sCount)
+                    let delta = stateBar(target[r]) - stateBar(target[o])
                     if delta != 0 {
                         var noise = EventNoise(noiseKey: key0, event: event, reactionCount: m, pair: true, zig)
                         let e0 = noise.e0, eo = noise.exit(o, zig)
@@ -101,12 +107,11 @@ extension StraightThroughGradient {
                     }
                 } else if carries && o == -2 {
                     // Three or more: the softmax in full, ā_j·a_j = (1/τ)·y_j(ȳ_j − ȳ̄)/Σy.
-                    let base = event * sCount
-                    let here = stateBar(src, base)
+                    let here = stateBar(src)
                     let first = exitStart[src], last = exitStart[src + 1]
                     var differ = false
                     for i in first..<last {
-                        dots[i] = stateBar(target[Int(exitReaction[i])], base) - here
+                        dots[i] = stateBar(target[Int(exitReaction[i])]) - here
                         differ = differ || dots[i] != dots[first]
                     }
                     if differ {
@@ -143,7 +148,8 @@ extension StraightThroughGradient {
                     // A barrier restarts the carried adjoint from this event's own terms.
                     let cut = !barriers.isEmpty && barriers[event - 1]
                     totalTerm = cut ? term : totalTerm + term
-                    for s in 0..<sCount { carried[s] = (cut ? 0 : carried[s]) + xAdj[(event - 1) * sCount + s] }
+                    if cut { for s in 0..<sCount { carried[s] = 0 } }
+                    xAdj.add(segment: event - 1, to: carried)
                 } else {
                     previousTerm = term
                 }

@@ -16,7 +16,7 @@ extension StraightThroughGradient {
     /// not apply: a supplied or higher-order law, K ≥ 2, or `usesMassActionLoop` off.
     func massActionReverse(finalState: [Int], noiseKey key0: UInt64, barriers: UnsafeBufferPointer<Bool>,
                            times: UnsafeBufferPointer<Double>, reactions: UnsafeBufferPointer<Int32>,
-                           tAdj: UnsafeBufferPointer<Double>, xAdj: UnsafeBufferPointer<Double>,
+                           tAdj: UnsafeBufferPointer<Double>, xAdj: StoredStateAdjoint,
                            k: UnsafePointer<Double>, thetaBar tb: UnsafeMutableBufferPointer<Double>) -> Bool {
         let truncation = options.truncation
         guard usesMassActionLoop, let tables = massAction, (truncation ?? 0) <= 1 else { return false }
@@ -78,7 +78,7 @@ extension StraightThroughGradient {
                                                           _ scratch: MassActionScratch, x: UnsafeMutablePointer<Int>,
                                                           key0: UInt64, barriers: UnsafeBufferPointer<Bool>,
                                                           times: UnsafeBufferPointer<Double>, reactions: UnsafeBufferPointer<Int32>,
-                                                          tAdj: UnsafeBufferPointer<Double>, xAdj: UnsafeBufferPointer<Double>,
+                                                          tAdj: UnsafeBufferPointer<Double>, xAdj: StoredStateAdjoint,
                                                           k: UnsafePointer<Double>) {
         let m = tables.reactionCount, sCount = tables.speciesCount, n = times.count
         let carries = options.truncation != 0, untruncated = Flags.untruncated
@@ -93,7 +93,7 @@ extension StraightThroughGradient {
         // a and ∂a at the final state; x̄′ of the last segment.
         var active = 0
         for j in 0..<m { active &+= evaluate(j, x, k, first, second, offset, a, derivative) > 0 ? 1 : 0 }
-        if carries { for s in 0..<sCount { xBar[s] = xAdj[n * sCount + s] } }
+        if carries { xAdj.copy(segment: n, to: xBar) }
         var timeBar = 0.0
         var event = n
         while event >= 1 {
@@ -130,7 +130,6 @@ extension StraightThroughGradient {
             // x̄′ of the previous event: (∂a/∂x)ᵀā with ā_j = aBar_j + T, plus the loss's direct
             // adjoint (plus the carried adjoint when untruncated, unless a barrier stops it here).
             if carries {
-                let base = (event - 1) * sCount
                 let keep = untruncated && (barriers.isEmpty || !barriers[event - 1])
                 for s in 0..<sCount {
                     var c = 0.0
@@ -140,8 +139,9 @@ extension StraightThroughGradient {
                         for t in termStart[s]..<termStart[s + 1] { c += derivative[termSlot[t]] }
                         c *= term
                     }
-                    xBar[s] = (keep ? xBar[s] : 0) + xAdj[base + s] + c
+                    xBar[s] = (keep ? xBar[s] : 0) + c
                 }
+                xAdj.add(segment: event - 1, to: xBar)
             }
             event -= 1
         }

@@ -69,15 +69,20 @@ struct RunnerUpNoise {
     @inline(__always)
     init(key: UInt64, a: UnsafePointer<Double>, count m: Int, chosen r: Int, race: Double) {
         share = (Double(CounterNoise.word(key: key, counter: UInt64(m)) >> 12) + 0.5) * 0x1.0p-52
-        let target = (Double(CounterNoise.word(key: key, counter: UInt64(m) &+ 3) >> 11) + 0.5) * 0x1.0p-53 * race
-        var sum = 0.0, last = -1, found = -1
-        for j in 0..<m where j != r && a[j] > 0 {
-            sum += a[j]
-            last = j
+        // The selection's uniform: one SplitMix64 round at counter m + 3 — over events a Weyl
+        // sequence through the SplitMix64 finaliser, i.e. a SplitMix64 stream.
+        let bits = SplitMix64.mix(key &+ (UInt64(m) &+ 3) &* 0x9E37_79B9_7F4A_7C15)
+        let target = (Double(bits >> 11) + 0.5) * 0x1.0p-53 * race
+        // Inverse transform over the a_j, the chosen one counted as 0 (a select, not a branch);
+        // reactions with a_j = 0 cannot be the first to pass the target.
+        var sum = 0.0, found = -1
+        for j in 0..<m {
+            sum += j == r ? 0 : a[j]
             if sum > target { found = j; break }
         }
         // The target can reach the total only by rounding: the last competitor then.
-        other = found >= 0 ? found : last
+        if found < 0 { for j in 0..<m where j != r && a[j] > 0 { found = j } }
+        other = found
     }
 }
 

@@ -12,7 +12,8 @@ extension StraightThroughGradient {
     public func gradient(of trajectory: Trajectory, adjoint: TrajectoryAdjoint, coordinates: [Double]? = nil) throws -> [Double] {
         let values = try coordinates.map { try network.parameterValues(from: $0) } ?? network.parameters.map(\.value)
         let sCount = network.speciesCount, n = trajectory.eventCount
-        guard adjoint.times.count == n, adjoint.states.count == (n + 1) * sCount else {
+        guard adjoint.times.count == n, adjoint.speciesCount == sCount,
+              adjoint.states.count == (n + 1) * adjoint.storedSpecies.count else {
             throw KineticsError.invalidArgument("adjoint shape does not match the trajectory (\(n) events)")
         }
         guard trajectory.finalState.count == sCount else {
@@ -28,9 +29,12 @@ extension StraightThroughGradient {
         trajectory.eventTimes.withUnsafeBufferPointer { times in
         trajectory.reactions.withUnsafeBufferPointer { reactions in
         adjoint.times.withUnsafeBufferPointer { tAdj in
-        adjoint.states.withUnsafeBufferPointer { xAdj in
+        adjoint.states.withUnsafeBufferPointer { stored in
+        adjoint.storedSpecies.withUnsafeBufferPointer { storedSpecies in
         adjoint.barriers.withUnsafeBufferPointer { cuts in
             guard let k = kb.baseAddress else { return }
+            let xAdj = StoredStateAdjoint(values: stored.baseAddress, species: storedSpecies.baseAddress,
+                                          width: storedSpecies.count)
             // Barriers (events where the carried state adjoint stops) apply only when given for
             // every event.
             let barriers = cuts.count == n ? cuts : UnsafeBufferPointer(start: nil, count: 0)
@@ -56,7 +60,7 @@ extension StraightThroughGradient {
                 reverseLoop(ReverseFlags<False, False>.self, finalState: trajectory.finalState, noiseKey: trajectory.noiseKey,
                             times: times, reactions: reactions, tAdj: tAdj, xAdj: xAdj, barriers: barriers, k: k, values: v, thetaBar: tb, scratchTheta: sp)
             }
-        }}}}}}}}}
+        }}}}}}}}}}
         if let clip = options.clipNorm {
             let norm = thetaBar.reduce(0) { $0 + $1 * $1 }.squareRoot()
             if norm > clip { thetaBar = thetaBar.map { $0 * clip / norm } }
@@ -69,7 +73,7 @@ extension StraightThroughGradient {
     /// (a pure function of the state, hence identical to a full re-evaluation).
     private func reverseLoop<Flags: ReverseMode>(_ flags: Flags.Type, finalState: [Int], noiseKey key0: UInt64,
                              times: UnsafeBufferPointer<Double>, reactions: UnsafeBufferPointer<Int32>,
-                             tAdj: UnsafeBufferPointer<Double>, xAdj: UnsafeBufferPointer<Double>,
+                             tAdj: UnsafeBufferPointer<Double>, xAdj: StoredStateAdjoint,
                              barriers: UnsafeBufferPointer<Bool>,
                              k: UnsafePointer<Double>, values v: UnsafeBufferPointer<Double>,
                              thetaBar tb: UnsafeMutableBufferPointer<Double>,
@@ -102,7 +106,7 @@ extension StraightThroughGradient {
         let zig = ExponentialZiggurat.shared
         for j in 0..<m { a[j] = kern.propensity(j, x, k, v) }
         // Segment N: its direct state adjoint enters the youngest bucket.
-        if carries { for s in 0..<sCount { ring[s] = xAdj[n * sCount + s] } }
+        if carries { xAdj.copy(segment: n, to: ring) }
         var head = 0                                   // ring slot of age 0
         var timeBar = 0.0                              // total adjoint of τ_event
         var event = n
@@ -207,17 +211,17 @@ extension StraightThroughGradient {
             }
             // Age the buckets: the oldest falls off (truncation after K choices); the new
             // youngest holds (∂a/∂x)ᵀā plus the loss's direct adjoint of the earlier state.
-            let base = (event - 1) * sCount
+            if carries { xAdj.add(segment: event - 1, to: cBar) }
             if carries && !barriers.isEmpty && barriers[event - 1] {
                 // A barrier: only the adjoint of the state before this event carries on.
                 for s in 0..<(ringSlots * sCount) { ring[s] = 0 }
                 head = 0
-                for s in 0..<sCount { ring[s] = cBar[s] + xAdj[base + s] }
+                for s in 0..<sCount { ring[s] = cBar[s] }
             } else if truncation == nil {
-                for s in 0..<sCount { ring[s] += cBar[s] + xAdj[base + s] }
+                for s in 0..<sCount { ring[s] += cBar[s] }
             } else if carries {
                 head = head == 0 ? buckets - 1 : head - 1
-                for s in 0..<sCount { ring[head * sCount + s] = cBar[s] + xAdj[base + s] }
+                for s in 0..<sCount { ring[head * sCount + s] = cBar[s] }
             }
             event -= 1
         }

@@ -17,7 +17,7 @@ extension StraightThroughGradient {
                                                 _ scratch: MassActionScratch, x: UnsafeMutablePointer<Int>,
                                                 key0: UInt64, barriers: UnsafeBufferPointer<Bool>,
                                                 times: UnsafeBufferPointer<Double>, reactions: UnsafeBufferPointer<Int32>,
-                                                tAdj: UnsafeBufferPointer<Double>, xAdj: UnsafeBufferPointer<Double>,
+                                                tAdj: UnsafeBufferPointer<Double>, xAdj: StoredStateAdjoint,
                                                 k: UnsafePointer<Double>) {
         let m = tables.reactionCount, sCount = tables.speciesCount, n = times.count
         let carries = options.truncation != 0, untruncated = Flags.untruncated
@@ -46,7 +46,7 @@ extension StraightThroughGradient {
         }
         for j in 0..<m { active &+= evaluate(j, x, k, first, second, offset, a, derivative) > 0 ? 1 : 0 }
         resum()
-        if carries { for s in 0..<sCount { xBar[s] = xAdj[n * sCount + s] } }
+        if carries { xAdj.copy(segment: n, to: xBar) }
         var timeBar = 0.0, timeTotal = 0.0
         var event = n
         while event >= 1 {
@@ -93,9 +93,9 @@ extension StraightThroughGradient {
             }
             // x̄′ of the previous event: T·∂a0/∂x + the two reactions' (∂a/∂x)ᵀā + the loss's
             // direct adjoint (+ the carried adjoint when untruncated, unless a barrier stops it).
-            let base = (event - 1) * sCount
             let keep = untruncated && (barriers.isEmpty || !barriers[event - 1])
-            for s in 0..<sCount { xBar[s] = (keep ? xBar[s] : 0) + xAdj[base + s] + term * a0Slope[s] }
+            for s in 0..<sCount { xBar[s] = (keep ? xBar[s] : 0) + term * a0Slope[s] }
+            xAdj.add(segment: event - 1, to: xBar)
             xBar[first[r]] += aBarC * derivative[2 * r]
             xBar[second[r]] += aBarC * derivative[2 * r + 1]
             xBar[first[o]] += aBarO * derivative[2 * o]

@@ -19,7 +19,7 @@ extension StraightThroughGradient {
                                                    x: UnsafeMutablePointer<Int>, key0: UInt64,
                                                    barriers: UnsafeBufferPointer<Bool>, times: UnsafeBufferPointer<Double>,
                                                    reactions: UnsafeBufferPointer<Int32>, tAdj: UnsafeBufferPointer<Double>,
-                                                   xAdj: UnsafeBufferPointer<Double>, k: UnsafePointer<Double>) -> SIMD2<Double> {
+                                                   xAdj: StoredStateAdjoint, k: UnsafePointer<Double>) -> SIMD2<Double> {
         let sCount = tables.speciesCount, n = times.count, blockSize = Self.twoReactionBlock
         let carries = options.truncation != 0, untruncated = Flags.untruncated
         let invTau = 1 / options.temperature
@@ -35,9 +35,7 @@ extension StraightThroughGradient {
             for i in changeStart[j]..<changeStart[j + 1] { nuDifference[changeSpecies[i]] += Double(j == 0 ? changeDelta[i] : -changeDelta[i]) }
         }
         @inline(__always) func projectedAdjoint(_ segment: Int) -> Double {
-            var d = 0.0
-            for s in 0..<sCount { d += nuDifference[s] * xAdj[segment * sCount + s] }
-            return d
+            xAdj.dot(segment: segment, nuDifference)
         }
         let f0 = first[0], s0 = second[0], f1 = first[1], s1 = second[1]
         // (ν_0 − ν_1)·∂a_j/∂x per unit of the other factor: ρ_j = k_j·(ν[f]·(x[s] − off) + ν[s]·x[f]).

@@ -39,8 +39,13 @@ public enum TrajectoryStatistics {
         let lo = max(t0, 0), hi = min(t1, trajectory.endTime)
         guard hi > lo, weight != 0 else { return }
         let scale = weight / (hi - lo)
-        let n = trajectory.eventCount, sCount = adjoint.speciesCount
-        guard series.count == n + 1, adjoint.times.count == n, adjoint.states.count == (n + 1) * sCount else {
+        let n = trajectory.eventCount, sCount = adjoint.speciesCount, width = adjoint.storedSpecies.count
+        // Only the species the observable reads (a gating observable touches one or two), by
+        // their columns in the adjoint.
+        let weighted = observable.weights.indices.filter { $0 < sCount && observable.weights[$0] != 0 }
+        let columns = weighted.compactMap { adjoint.column(of: $0) }
+        guard series.count == n + 1, adjoint.times.count == n, adjoint.states.count == (n + 1) * width,
+              columns.count == weighted.count else {
             // Mismatched shapes: the general path (bounds-checked) reports the misuse.
             forEachOverlap(trajectory, lo, hi) { n, d in
                 adjoint.addObservable(observable, segment: n, weight: scale * d)
@@ -48,20 +53,18 @@ public enum TrajectoryStatistics {
             }
             return
         }
-        // Only the species the observable reads (a gating observable touches one or two).
-        let weighted = observable.weights.indices.filter { $0 < sCount && observable.weights[$0] != 0 }
         let w = weighted.map { observable.weights[$0] }
         let first = firstSegment(after: lo, in: trajectory)
         // Move the arrays out so that both can be written through raw buffers (no copy: the
         // adjoint's references are released first, so the locals are unique).
         var states = adjoint.states, times = adjoint.times
         adjoint.states = []; adjoint.times = []
-        let single = weighted.count == 1, s0 = weighted.first ?? 0, w0 = w.first ?? 0
+        let single = columns.count == 1, s0 = columns.first ?? 0, w0 = w.first ?? 0
         states.withUnsafeMutableBufferPointer { st in
         times.withUnsafeMutableBufferPointer { tm in
         trajectory.eventTimes.withUnsafeBufferPointer { ev in
         series.withUnsafeBufferPointer { o in
-        weighted.withUnsafeBufferPointer { species in
+        columns.withUnsafeBufferPointer { species in
         w.withUnsafeBufferPointer { speciesWeight in
             var seg = first
             while seg <= n {
@@ -71,7 +74,7 @@ public enum TrajectoryStatistics {
                     while seg < n && ev[seg] < hi {
                         let d = ev[seg] - ev[seg - 1]
                         if d > 0 {
-                            st[seg * sCount + s0] += scale * d * w0
+                            st[seg * width + s0] += scale * d * w0
                             tm[seg - 1] += scale * (o[seg - 1] - o[seg])
                         }
                         seg += 1
@@ -80,7 +83,7 @@ public enum TrajectoryStatistics {
                 let start = max(seg == 0 ? 0 : ev[seg - 1], lo), end = min(seg == n ? trajectory.endTime : ev[seg], hi)
                 if start >= hi { break }
                 if end > start {
-                    let base = seg * sCount, ws = scale * (end - start)
+                    let base = seg * width, ws = scale * (end - start)
                     // One weighted species (a gating observable's open state) without the inner loop.
                     if single {
                         st[base + s0] += ws * w0

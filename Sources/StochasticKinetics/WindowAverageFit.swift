@@ -86,7 +86,7 @@ public struct WindowAverageFit: Sendable {
         }
         let net = network, obs = observables, wins = windows, weights = residualWeight
         let adjoints = try ParallelEnsemble.map(count: paths.count, threads: threads) { i -> TrajectoryAdjoint in
-            var adj = TrajectoryAdjoint(for: paths[i], speciesCount: net.speciesCount)
+            var adj = TrajectoryAdjoint(for: paths[i], speciesCount: net.speciesCount, observing: obs)
             for (o, observable) in obs.enumerated() {
                 let series = paths[i].observableSeries(observable, network: net)
                 for (w, window) in wins.enumerated() {
