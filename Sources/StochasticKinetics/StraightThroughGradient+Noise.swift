@@ -73,12 +73,18 @@ struct RunnerUpNoise {
         // sequence through the SplitMix64 finaliser, i.e. a SplitMix64 stream.
         let bits = SplitMix64.mix(key &+ (UInt64(m) &+ 3) &* 0x9E37_79B9_7F4A_7C15)
         let target = (Double(bits >> 11) + 0.5) * 0x1.0p-53 * race
-        // Inverse transform over the a_j, the chosen one counted as 0 (a select, not a branch);
-        // reactions with a_j = 0 cannot be the first to pass the target.
+        // Inverse transform over the a_j before and after the chosen one (two loops, so no
+        // per-step test for r); reactions with a_j = 0 cannot be the first to pass the target.
         var sum = 0.0, found = -1
-        for j in 0..<m {
-            sum += j == r ? 0 : a[j]
+        for j in 0..<r {
+            sum += a[j]
             if sum > target { found = j; break }
+        }
+        if found < 0 {
+            for j in (r + 1)..<max(m, r + 1) {
+                sum += a[j]
+                if sum > target { found = j; break }
+            }
         }
         // The target can reach the total only by rounding: the last competitor then.
         if found < 0 { for j in 0..<m where j != r && a[j] > 0 { found = j } }
