@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
-# Full-size dimerization and oscillator recovery fits (errors, ensemble sizes, wall time).
+# Full-size dimerization and oscillator recovery fits (errors, ensemble sizes, wall time), then
+# the oscillator fit again with the runner-up relaxation (faster, more biased: README).
+# Extra arguments go to every run (e.g. --fit-seed 2).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 swift build -c release --product patchfit
-.build/release/patchfit bench engine --fits
+.build/release/patchfit bench engine --fits "$@"
+.build/release/patchfit bench engine --fits --fit-model oscillator --relaxation runner-up "$@"
