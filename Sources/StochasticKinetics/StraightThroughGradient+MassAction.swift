@@ -82,7 +82,7 @@ extension StraightThroughGradient {
                                                           k: UnsafePointer<Double>) {
         let m = tables.reactionCount, sCount = tables.speciesCount, n = times.count
         let carries = options.truncation != 0, untruncated = Flags.untruncated
-        let invTau = 1 / options.temperature, runnerUp = options.relaxation == .runnerUp
+        let invTau = 1 / options.temperature
         let first = tables.first, second = tables.second, offset = tables.offset
         let changeStart = kernel.changeStart, changeSpecies = kernel.changeSpecies, changeDelta = kernel.changeDelta
         let dependentStart = kernel.dependentStart, dependents = kernel.dependents
@@ -119,8 +119,6 @@ extension StraightThroughGradient {
             if chose {
                 if active == 2 {
                     pairTerms(Flags.self, tables, scratch, chosen: r, event: event, key0: key0, a0: a0, invTau: invTau)
-                } else if runnerUp {
-                    runnerUpTerms(Flags.self, tables, scratch, chosen: r, event: event, key0: key0, a0: a0, invTau: invTau)
                 } else {
                     choiceTerms(Flags.self, tables, scratch, chosen: r, event: event, key0: key0, a0: a0)
                 }

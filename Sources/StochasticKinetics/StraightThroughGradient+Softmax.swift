@@ -96,19 +96,6 @@ extension StraightThroughGradient {
                    a0: a0, invTau: invTau)
     }
 
-    /// `ChoiceRelaxation.runnerUp` with three or more competitors: the two-way softmax of the
-    /// chosen reaction and the runner-up of the race (`RunnerUpNoise`), whose margin is that of a
-    /// competitor of rate a0 − a_c.
-    @inline(__always)
-    func runnerUpTerms<Flags: ChainReverseMode>(_ flags: Flags.Type, _ tables: MassActionAdjointTables,
-                                                        _ scratch: MassActionScratch, chosen c: Int, event: Int,
-                                                        key0: UInt64, a0: Double, invTau: Double) {
-        let race = a0 - scratch.a[c]
-        let noise = RunnerUpNoise(key: Self.eventKey(key0, event), a: scratch.a, count: tables.reactionCount, chosen: c, race: race)
-        settlePair(Flags.self, tables, scratch, chosen: c, other: noise.other, race: race, e0: 1 - noise.share,
-                   share: noise.share, a0: a0, invTau: invTau)
-    }
-
     /// ā and ā·a of a two-way softmax between the chosen c and o, o's margin being that of a
     /// competitor of rate `race` with noise ratio `share`/`e0`; every other ā is 0.
     @inline(__always)
