@@ -7,3 +7,6 @@ cd "$(dirname "$0")/.."
 swift build -c release --product patchfit
 .build/release/patchfit bench engine --gradient-bias --bias-events "${1:-20000000}"
 .build/release/patchfit bench engine --gradient-bias --bias-quantity shut-time --bias-events "${1:-20000000}"
+# Three competing exits (a star channel): the full softmax, then the runner-up relaxation.
+.build/release/patchfit bench engine --gradient-bias --bias-model star --bias-events "${1:-20000000}"
+.build/release/patchfit bench engine --gradient-bias --bias-model star --relaxation runner-up --bias-events "${1:-20000000}"

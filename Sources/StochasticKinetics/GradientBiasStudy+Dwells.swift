@@ -71,7 +71,8 @@ extension GradientBiasStudy {
             let row = try measureMeanDwell(network: network, observable: observable, level: level, exactGradient: exactGradient,
                                            horizon: Double(setting.events) / eventRate,
                                            trajectories: max(16, eventsPerSetting / setting.events),
-                                           options: GradientOptions(temperature: setting.temperature, truncation: setting.truncation),
+                                           options: GradientOptions(temperature: setting.temperature, truncation: setting.truncation,
+                                                                    relaxation: setting.relaxation),
                                            seed: seed, threads: threads)
             progress?(row)
             return row

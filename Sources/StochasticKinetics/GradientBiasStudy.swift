@@ -82,21 +82,31 @@ public enum LinearChain {
 // MARK: - The standard sweep
 
 extension GradientBiasStudy {
-    /// A configuration of the sweep: temperature, truncation and window length in events.
+    /// A configuration of the sweep: temperature, truncation, window length in events and the
+    /// reactions the choice's softmax runs over.
     public struct Setting: Sendable, Hashable {
         public var temperature: Double
         public var truncation: Int?
         public var events: Int
-        public init(temperature: Double, truncation: Int?, events: Int) {
+        public var relaxation: ChoiceRelaxation
+        public init(temperature: Double, truncation: Int?, events: Int, relaxation: ChoiceRelaxation = .allReactions) {
             self.temperature = temperature
             self.truncation = truncation
             self.events = events
+            self.relaxation = relaxation
         }
     }
 
     /// The sweep reported in README.md: τ at K = 1 and 10³ events; K at τ = 0.5 and 10³ events;
     /// the horizon (10², 10³, 10⁴ events) at τ = 0.5 for K = 1 and for no truncation.
-    public static var standardSettings: [Setting] {
+    public static var standardSettings: [Setting] { standardSettings(relaxation: .allReactions) }
+
+    /// `standardSettings` with the given relaxation.
+    public static func standardSettings(relaxation: ChoiceRelaxation) -> [Setting] {
+        standardSettingsList.map { var s = $0; s.relaxation = relaxation; return s }
+    }
+
+    private static var standardSettingsList: [Setting] {
         var s: [Setting] = []
         for tau in [0.1, 0.25, 0.5, 1, 2] { s.append(Setting(temperature: tau, truncation: 1, events: 1000)) }
         for k in [0, 2, 5, 20] { s.append(Setting(temperature: 0.5, truncation: k, events: 1000)) }
@@ -115,7 +125,8 @@ extension GradientBiasStudy {
             let row = try measure(network: network, observable: observable, exactGradient: exactGradient, burnIn: burnIn,
                                   window: Double(setting.events) / eventRate,
                                   trajectories: max(16, eventsPerSetting / setting.events),
-                                  options: GradientOptions(temperature: setting.temperature, truncation: setting.truncation),
+                                  options: GradientOptions(temperature: setting.temperature, truncation: setting.truncation,
+                                                           relaxation: setting.relaxation),
                                   seed: seed, threads: threads)
             progress?(row)
             return row

@@ -47,6 +47,9 @@ struct BenchEngineCommand: ParsableCommand {
     @Option(help: "With --gradient-bias: the expected observable, popen (stationary Popen) or shut-time (mean shut time).")
     var biasQuantity = "popen"
 
+    @Option(help: "With --gradient-bias: channel3 (C1<->C2<->O, two competing exits at most) or star (one channel, closed state with three exits; Popen only). --relaxation applies.")
+    var biasModel = "channel3"
+
     @Flag(help: "Instead of speed: run the dimerization and oscillator fitting benchmarks (full size).")
     var fits = false
 
@@ -69,6 +72,9 @@ struct BenchEngineCommand: ParsableCommand {
         }
         guard biasQuantity == "popen" || biasQuantity == "shut-time" else {
             throw ValidationError("--bias-quantity must be popen or shut-time")
+        }
+        guard biasModel == "channel3" || (biasModel == "star" && biasQuantity == "popen") else {
+            throw ValidationError("--bias-model must be channel3, or star with --bias-quantity popen")
         }
         if let m = fitModel, m != "dimerization" && m != "oscillator" {
             throw ValidationError("--fit-model must be dimerization or oscillator")
@@ -117,6 +123,7 @@ struct BenchEngineCommand: ParsableCommand {
 
     /// Popen of channel3 is a stationary time average of O; its exact gradient is known.
     func runGradientBias() throws {
+        if biasModel == "star" { return try runStarGradientBias() }
         let model = BenchmarkModels.channel3
         let forward = [1000.0, 2000], backward = [500.0, 800]
         if biasQuantity == "shut-time" {
@@ -138,10 +145,28 @@ struct BenchEngineCommand: ParsableCommand {
         let eventRate = pi[0] * 1000 + pi[1] * 2500 + pi[2] * 800          // mean exits per second
         print("exact ∂Popen/∂log k (k12, k21, k23, k32): \(exact)")
         let rows = try GradientBiasStudy.sweep(network: model.network, observable: model.observable, exactGradient: exact,
-                                               eventRate: eventRate, burnIn: 0.01, eventsPerSetting: biasEvents) { row in
+                                               eventRate: eventRate, burnIn: 0.01,
+                                               settings: GradientBiasStudy.standardSettings(relaxation: choiceRelaxation),
+                                               eventsPerSetting: biasEvents) { row in
             FileHandle.standardError.write(Data("τ \(row.temperature) K \(row.truncation.map(String.init) ?? "none") events \(Int(row.eventsPerTrajectory)): bias \(row.relativeBias)\n".utf8))
         }
         print(GradientBiasStudy.markdownTable(rows, parameterNames: ["k12", "k21", "k23", "k32"]))
+    }
+
+    /// Popen of a single channel whose closed state has three exits (StarChannel): where the
+    /// choice's softmax runs over three reactions, so the relaxation matters.
+    func runStarGradientBias() throws {
+        let opening = [2000.0, 1500, 600], closing = [3000.0, 800, 5000]
+        let network = try StarChannel.network(opening: opening, closing: closing)
+        let exact = StarChannel.openProbabilityGradient(opening: opening, closing: closing)
+        print("star channel C -> O1, O2, O3 at \(opening), back at \(closing) /s; softmax: \(relaxation); exact ∂Popen/∂log (c1, o1, c2, o2, c3, o3): \(exact)")
+        let rows = try GradientBiasStudy.sweep(network: network, observable: Observable(weights: [0, 1, 1, 1]), exactGradient: exact,
+                                               eventRate: StarChannel.eventRate(opening: opening, closing: closing), burnIn: 0.01,
+                                               settings: GradientBiasStudy.standardSettings(relaxation: choiceRelaxation),
+                                               eventsPerSetting: biasEvents) { row in
+            FileHandle.standardError.write(Data("τ \(row.temperature) K \(row.truncation.map(String.init) ?? "none") events \(Int(row.eventsPerTrajectory)): bias \(row.relativeBias)\n".utf8))
+        }
+        print(GradientBiasStudy.markdownTable(rows, parameterNames: ["c1", "o1", "c2", "o2", "c3", "o3"]))
     }
 
     /// The paper's synthetic benchmarks, recovered from wrong starts by gradient descent.

@@ -44,7 +44,7 @@ final class RunnerUpRelaxationTests: XCTestCase {
     /// single channel whose closed state has three exits (which therefore leaves the chain loop).
     func testRunnerUpLoopsMatchDualNumbers() throws {
         var cases = try massActionTestNetworks().filter { $0.0 != "dimerization" }
-        let star = try starChannel()
+        let star = try StarChannel.network(opening: [2000, 1500, 600], closing: [3000, 800, 5000])
         cases.append(("star channel", star, Observable(weights: [0, 1, 1, 0.5])))
         let horizons = ["binding": 3.0, "oscillator": 2.0, "star channel": 0.05]
         for (name, network, observable) in cases {
@@ -118,21 +118,6 @@ final class RunnerUpRelaxationTests: XCTestCase {
                 XCTAssertEqual(try runnerUp.gradient(of: path, adjoint: adjoint), reference, model.name)
             }
         }
-    }
-
-    /// One channel: closed C with three exits (to O1, O2, O3), each open state closing again.
-    func starChannel() throws -> ReactionNetwork {
-        let rates = [("c1", 2000.0), ("o1", 3000.0), ("c2", 1500.0), ("o2", 800.0), ("c3", 600.0), ("o3", 5000.0)]
-        let parameters = rates.map { RateParameter(name: $0.0, value: $0.1) }
-        var reactions: [Reaction] = []
-        for i in 1...3 {
-            reactions.append(Reaction(name: "C->O\(i)", reactants: [.init(species: 0, count: 1)],
-                                      products: [.init(species: i, count: 1)], law: .massAction(parameter: 2 * (i - 1))))
-            reactions.append(Reaction(name: "O\(i)->C", reactants: [.init(species: i, count: 1)],
-                                      products: [.init(species: 0, count: 1)], law: .massAction(parameter: 2 * i - 1)))
-        }
-        return try ReactionNetwork(species: ["C", "O1", "O2", "O3"], initialState: [1, 0, 0, 0], parameters: parameters,
-                                   reactions: reactions)
     }
 
     func assertClose(_ a: [Double], _ b: [Double], relative: Double, _ label: String) {
