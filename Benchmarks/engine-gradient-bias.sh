@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Bias/variance of the straight-through gradient vs temperature, truncation K and horizon on the
-# 3-state channel, for stationary Popen and for the mean shut time (the two tables in
-# Sources/StochasticKinetics/README.md). ~1 minute on 2 cores at the default size.
+# 3-state channel, for stationary Popen and for the mean shut time, and on a star channel whose
+# closed state has three exits for either relaxation (the tables in
+# Sources/StochasticKinetics/README.md). ~6 minutes on 2 cores at the default size.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 swift build -c release --product patchfit
