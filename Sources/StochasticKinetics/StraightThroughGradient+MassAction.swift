@@ -45,32 +45,35 @@ extension StraightThroughGradient {
             tb[kernel.rateParameter[1]] += parts[1]
             return true
         }
-        if options.relaxation == .runnerUp {
-            switch (truncation == nil, options.temperature == 0.5) {
-            case (true, true): runnerUpSteps(ChainFlags<True, True>.self, tables, scratch, x: x, key0: key0, barriers: barriers,
-                                             times: times, reactions: reactions, tAdj: tAdj, xAdj: xAdj, k: k)
-            case (true, false): runnerUpSteps(ChainFlags<True, False>.self, tables, scratch, x: x, key0: key0, barriers: barriers,
-                                              times: times, reactions: reactions, tAdj: tAdj, xAdj: xAdj, k: k)
-            case (false, true): runnerUpSteps(ChainFlags<False, True>.self, tables, scratch, x: x, key0: key0, barriers: barriers,
-                                              times: times, reactions: reactions, tAdj: tAdj, xAdj: xAdj, k: k)
-            case (false, false): runnerUpSteps(ChainFlags<False, False>.self, tables, scratch, x: x, key0: key0, barriers: barriers,
-                                               times: times, reactions: reactions, tAdj: tAdj, xAdj: xAdj, k: k)
-            }
-            for j in 0..<m { tb[kernel.rateParameter[j]] += scratch.choice[j] + scratch.timeSum[j] }
-            return true
-        }
         switch (truncation == nil, options.temperature == 0.5) {
-        case (true, true): massActionSteps(ChainFlags<True, True>.self, tables, scratch, x: x, key0: key0, barriers: barriers,
-                                           times: times, reactions: reactions, tAdj: tAdj, xAdj: xAdj, k: k)
-        case (true, false): massActionSteps(ChainFlags<True, False>.self, tables, scratch, x: x, key0: key0, barriers: barriers,
-                                            times: times, reactions: reactions, tAdj: tAdj, xAdj: xAdj, k: k)
-        case (false, true): massActionSteps(ChainFlags<False, True>.self, tables, scratch, x: x, key0: key0, barriers: barriers,
-                                            times: times, reactions: reactions, tAdj: tAdj, xAdj: xAdj, k: k)
-        case (false, false): massActionSteps(ChainFlags<False, False>.self, tables, scratch, x: x, key0: key0, barriers: barriers,
-                                             times: times, reactions: reactions, tAdj: tAdj, xAdj: xAdj, k: k)
+        case (true, true): sparseSteps(ChainFlags<True, True>.self, tables, scratch, x: x, key0: key0, barriers: barriers,
+                                       times: times, reactions: reactions, tAdj: tAdj, xAdj: xAdj, k: k)
+        case (true, false): sparseSteps(ChainFlags<True, False>.self, tables, scratch, x: x, key0: key0, barriers: barriers,
+                                        times: times, reactions: reactions, tAdj: tAdj, xAdj: xAdj, k: k)
+        case (false, true): sparseSteps(ChainFlags<False, True>.self, tables, scratch, x: x, key0: key0, barriers: barriers,
+                                        times: times, reactions: reactions, tAdj: tAdj, xAdj: xAdj, k: k)
+        case (false, false): sparseSteps(ChainFlags<False, False>.self, tables, scratch, x: x, key0: key0, barriers: barriers,
+                                         times: times, reactions: reactions, tAdj: tAdj, xAdj: xAdj, k: k)
         }
         for j in 0..<m { tb[kernel.rateParameter[j]] += scratch.choice[j] + scratch.timeSum[j] }
         return true
+    }
+
+    /// The event loop of the relaxation in use (`runnerUpSteps` or `massActionSteps`).
+    @inline(__always)
+    private func sparseSteps<Flags: ChainReverseMode>(_ flags: Flags.Type, _ tables: MassActionAdjointTables,
+                                                      _ scratch: MassActionScratch, x: UnsafeMutablePointer<Int>,
+                                                      key0: UInt64, barriers: UnsafeBufferPointer<Bool>,
+                                                      times: UnsafeBufferPointer<Double>, reactions: UnsafeBufferPointer<Int32>,
+                                                      tAdj: UnsafeBufferPointer<Double>, xAdj: StoredStateAdjoint,
+                                                      k: UnsafePointer<Double>) {
+        if options.relaxation == .runnerUp {
+            runnerUpSteps(Flags.self, tables, scratch, x: x, key0: key0, barriers: barriers, times: times, reactions: reactions,
+                          tAdj: tAdj, xAdj: xAdj, k: k)
+        } else {
+            massActionSteps(Flags.self, tables, scratch, x: x, key0: key0, barriers: barriers, times: times, reactions: reactions,
+                            tAdj: tAdj, xAdj: xAdj, k: k)
+        }
     }
 
     /// The event loop; leaves the per-reaction θ̄ parts in `scratch.choice` and `scratch.timeSum`.
