@@ -1,0 +1,31 @@
+// `patchfit bench engine`: the relaxation and bias-model options, as a user runs them.
+import Foundation
+import XCTest
+
+final class BenchEngineCommandTests: XCTestCase {
+    /// A tiny speed run with the runner-up relaxation prints the JSON rows the issue names.
+    func testRunnerUpSpeedRunPrintsTheJSONRows() throws {
+        let result = try CLI.run(["bench", "engine", "--model", "oscillator", "--relaxation", "runner-up", "--events", "3000",
+                                  "--trajectories-per-thread", "1", "--repeats", "1", "--json"])
+        XCTAssertEqual(result.status, 0, result.output)
+        let rows = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [[String: Any]])
+        XCTAssertFalse(rows.isEmpty)
+        for row in rows {
+            XCTAssertEqual(row["model"] as? String, "oscillator")
+            for key in ["forward_steps_per_second_per_core", "gradient_steps_per_second_per_core", "backward_steps_per_second_per_core"] {
+                XCTAssertGreaterThan(row[key] as? Double ?? 0, 0, key)
+            }
+        }
+    }
+
+    /// Unknown relaxations and a star channel without Popen are refused with a message naming
+    /// the option, before anything runs.
+    func testBadOptionsAreRefusedWithTheirName() throws {
+        let relaxation = try CLI.run(["bench", "engine", "--relaxation", "top-two"])
+        XCTAssertNotEqual(relaxation.status, 0)
+        XCTAssertTrue(relaxation.stderr.contains("--relaxation must be one of all, runner-up"), relaxation.output)
+        let star = try CLI.run(["bench", "engine", "--gradient-bias", "--bias-model", "star", "--bias-quantity", "shut-time"])
+        XCTAssertNotEqual(star.status, 0)
+        XCTAssertTrue(star.stderr.contains("--bias-model"), star.output)
+    }
+}
