@@ -71,12 +71,11 @@ extension StraightThroughGradient {
             if untruncated { xAdj.copy(segment: n, to: carried) }
             let direct = StoredStateAdjointReader(xAdj, speciesCount: sCount)
             defer { direct.deallocate() }
-            var segment = n
+            var event = n
             @inline(__always) func stateBar(_ s: Int) -> Double {
                 untruncated ? totalTerm * exitRate[s] + carried[s]
-                            : previousTerm * exitRate[s] + direct.value(segment: segment, species: s)
+                            : previousTerm * exitRate[s] + direct.value(segment: event, species: s)
             }
-            var event = n
             while event >= 1 {
                 let r = Int(reactions[event - 1])
                 let src = source[r]
@@ -85,7 +84,6 @@ extension StraightThroughGradient {
                 let term = -timeBar * dt * inverseRate[r]
                 timeSum[src] += term
                 let o = other[r]
-                segment = event
                 if carries && o >= 0 {
                     // Two competing exits.
                     let delta = stateBar(target[r]) - stateBar(target[o])

@@ -24,13 +24,25 @@ struct EventNoise {
         key = StraightThroughGradient.eventKey(noiseKey, event)
         self.pair = pair
         if pair {
-            // 52 bits and a half-step offset: U ∈ [2⁻⁵³, 1 − 2⁻⁵³], never 0 or 1, and 1 − U is exact.
-            share = (Double(CounterNoise.word(key: key, counter: UInt64(m)) >> 12) + 0.5) * 0x1.0p-52
+            share = Self.pairShare(key: key, reactionCount: m)
             e0 = 1 - share
         } else {
             share = 0
             e0 = Self.halfExponential(key: key, counter: UInt64(m), word: CounterNoise.word(key: key, counter: UInt64(m) >> 1), zig)
         }
+    }
+
+    /// U = E_o/(E₀ + E_o) of a two-way choice at event key `key`: 52 bits and a half-step offset,
+    /// U ∈ [2⁻⁵³, 1 − 2⁻⁵³], never 0 or 1, and 1 − U is exact. (The runner-up draws the same.)
+    @inline(__always)
+    static func pairShare(key: UInt64, reactionCount m: Int) -> Double {
+        (Double(CounterNoise.word(key: key, counter: UInt64(m)) >> 12) + 0.5) * 0x1.0p-52
+    }
+
+    /// The scale S = E₀ + E_o ~ Gamma(2) that the ratio U leaves out (independent of U; from two
+    /// further counters) — only oracles that need the logits themselves ask for it.
+    static func pairScale(key: UInt64, reactionCount m: Int, _ zig: ExponentialZiggurat) -> Double {
+        CounterNoise.exponential(key: key, counter: UInt64(m + 1), zig) + CounterNoise.exponential(key: key, counter: UInt64(m + 2), zig)
     }
 
     /// E_j of a non-chosen competing reaction j (on the scale of `e0`).
@@ -68,7 +80,7 @@ struct RunnerUpNoise {
     ///   before the event (m of them), `race` = a0 − a_r (the others' total rate, > 0).
     @inline(__always)
     init(key: UInt64, a: UnsafePointer<Double>, count m: Int, chosen r: Int, race: Double) {
-        share = (Double(CounterNoise.word(key: key, counter: UInt64(m)) >> 12) + 0.5) * 0x1.0p-52
+        share = EventNoise.pairShare(key: key, reactionCount: m)
         // The selection's uniform: one SplitMix64 round at counter m + 3 — over events a Weyl
         // sequence through the SplitMix64 finaliser, i.e. a SplitMix64 stream.
         let bits = SplitMix64.mix(key &+ (UInt64(m) &+ 3) &* 0x9E37_79B9_7F4A_7C15)
@@ -81,7 +93,7 @@ struct RunnerUpNoise {
             if sum > target { found = j; break }
         }
         if found < 0 {
-            for j in (r + 1)..<max(m, r + 1) {
+            for j in (r + 1)..<m {
                 sum += a[j]
                 if sum > target { found = j; break }
             }
@@ -109,8 +121,7 @@ extension StraightThroughGradient {
             let runnerUp = a.withUnsafeBufferPointer {
                 RunnerUpNoise(key: key, a: $0.baseAddress!, count: a.count, chosen: chosen, race: race)
             }
-            let scale = CounterNoise.exponential(key: key, counter: UInt64(a.count + 1), zig)
-                      + CounterNoise.exponential(key: key, counter: UInt64(a.count + 2), zig)
+            let scale = EventNoise.pairScale(key: key, reactionCount: a.count, zig)
             let e0 = (1 - runnerUp.share) * scale
             let zr = libmLog(a0) - libmLog(e0)
             return a.indices.map { j in
@@ -121,10 +132,8 @@ extension StraightThroughGradient {
         }
         var noise = EventNoise(noiseKey: noiseKey, event: event, reactionCount: a.count,
                                pair: a.filter { $0 > 0 }.count == 2, zig)
-        // The loops need only ratios; the logits themselves need the scale S = E₀ + E_o ~ Gamma(2)
-        // with two competitors (independent of U; from two further counters).
-        let scale = noise.pair ? CounterNoise.exponential(key: noise.key, counter: UInt64(a.count + 1), zig)
-                               + CounterNoise.exponential(key: noise.key, counter: UInt64(a.count + 2), zig) : 1
+        // The loops need only ratios; the logits themselves need the scale with two competitors.
+        let scale = noise.pair ? EventNoise.pairScale(key: noise.key, reactionCount: a.count, zig) : 1
         let e0 = noise.e0 * scale
         let zr = libmLog(a0) - libmLog(e0)
         return a.indices.map { j in

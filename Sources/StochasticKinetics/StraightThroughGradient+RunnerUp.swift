@@ -80,16 +80,11 @@ extension StraightThroughGradient {
                 let pw = Self.pairWeight(Flags.self, other: race, e0: 1 - noise.share, share: noise.share, a0: a0,
                                          product: a[r] * a[o], temperature: temperature)
                 let delta = Self.dot(r, width, changeSlot, changeWeight, xBar) - Self.dot(o, width, changeSlot, changeWeight, xBar)
-                let g = pw.weight * invTau * delta
-                choice[r] += g
-                choice[o] -= g
-                if pw.safe {
-                    aBarC = g * (a[o] * pw.inverseProduct)
-                    aBarO = -g * (a[r] * pw.inverseProduct)
-                } else {
-                    aBarC = g / a[r]
-                    aBarO = -g / a[o]
-                }
+                let adjoints = Self.pairAdjoints(pw, delta: delta, invTau: invTau, chosenRate: a[r], otherRate: a[o])
+                choice[r] += adjoints.share
+                choice[o] -= adjoints.share
+                aBarC = adjoints.chosen
+                aBarO = adjoints.other
             }
             // x̄′ of the previous event: T·∂a0/∂x + the two reactions' (∂a/∂x)ᵀā + the loss's
             // direct adjoint (+ the carried adjoint when untruncated, unless a barrier stops it).

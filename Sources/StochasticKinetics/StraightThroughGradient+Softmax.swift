@@ -92,33 +92,28 @@ extension StraightThroughGradient {
         if m > 2 { for j in 0..<m where j != c && a[j] > 0 { o = j; break } }
         let zig = ExponentialZiggurat.shared
         let noise = EventNoise(noiseKey: key0, event: event, reactionCount: m, pair: true, zig)
-        settlePair(Flags.self, tables, scratch, chosen: c, other: o, race: a[o], e0: noise.e0, share: noise.share,
-                   a0: a0, invTau: invTau)
-    }
-
-    /// ā and ā·a of a two-way softmax between the chosen c and o, o's margin being that of a
-    /// competitor of rate `race` with noise ratio `share`/`e0`; every other ā is 0.
-    @inline(__always)
-    func settlePair<Flags: ChainReverseMode>(_ flags: Flags.Type, _ tables: MassActionAdjointTables,
-                                                     _ scratch: MassActionScratch, chosen c: Int, other o: Int,
-                                                     race: Double, e0: Double, share: Double, a0: Double, invTau: Double) {
-        let a = scratch.a, aBar = scratch.aBar, choice = scratch.choice
-        if tables.reactionCount > 2 { for j in 0..<tables.paddedCount { aBar[j] = 0 } }
-        let pw = Self.pairWeight(Flags.self, other: race, e0: e0, share: share, a0: a0, product: a[c] * a[o],
+        let pw = Self.pairWeight(Flags.self, other: a[o], e0: noise.e0, share: noise.share, a0: a0, product: a[c] * a[o],
                                  temperature: options.temperature)
-        let weight = pw.weight, inverseProduct = pw.inverseProduct, safe = pw.safe
         let width = tables.changeWidth, changeSlot = tables.changeSlot, changeWeight = tables.changeWeight
         let delta = Self.dot(c, width, changeSlot, changeWeight, scratch.xBar) - Self.dot(o, width, changeSlot, changeWeight, scratch.xBar)
-        let g = weight * invTau
-        choice[c] += g * delta
-        choice[o] -= g * delta
-        if safe {
-            aBar[c] = delta * (g * (a[o] * inverseProduct))
-            aBar[o] = -delta * (g * (a[c] * inverseProduct))
-        } else {
-            aBar[c] = delta * (g / a[c])
-            aBar[o] = -delta * (g / a[o])
-        }
+        let adjoints = Self.pairAdjoints(pw, delta: delta, invTau: invTau, chosenRate: a[c], otherRate: a[o])
+        let aBar = scratch.aBar, choice = scratch.choice
+        if m > 2 { for j in 0..<tables.paddedCount { aBar[j] = 0 } }
+        choice[c] += adjoints.share
+        choice[o] -= adjoints.share
+        aBar[c] = adjoints.chosen
+        aBar[o] = adjoints.other
+    }
+
+    /// The adjoints of a two-way softmax between the chosen c and o from its weight
+    /// y_o/(1 + y_o)² (`pairWeight`) and Δ = ȳ_c − ȳ_o: ā_c·a_c = −ā_o·a_o = (1/τ)·weight·Δ
+    /// (`share`), and ā_c, ā_o themselves (one multiply by 1/(a_c·a_o) when that is safe).
+    @inline(__always)
+    static func pairAdjoints(_ pw: (weight: Double, inverseProduct: Double, safe: Bool), delta: Double, invTau: Double,
+                             chosenRate ac: Double, otherRate ao: Double) -> (share: Double, chosen: Double, other: Double) {
+        let g = pw.weight * invTau
+        if pw.safe { return (g * delta, delta * (g * (ao * pw.inverseProduct)), -delta * (g * (ac * pw.inverseProduct))) }
+        return (g * delta, delta * (g / ac), -delta * (g / ao))
     }
 
     /// y_o/(1 + y_o)² of two competitors (other o with a_o = `other` — for a runner-up the others'
