@@ -42,9 +42,9 @@ public enum FitBenchmarks {
 
     /// Vilar et al. (2002): βA (activator translation) × 1.3 and δR (repressor decay) × 0.75,
     /// matching the mean A and R over the first pulse (hourly windows, 0–12 h).
-    /// `relaxation`: the choice's softmax over all reactions or the runner-up only.
+    /// `relaxation`: the choice's softmax over all reactions or the runner-up only; `temperature` its τ.
     public static func oscillator(size: FitBenchmarkSize, seed: UInt64 = 1, threads: Int? = nil,
-                                  relaxation: ChoiceRelaxation = .allReactions) throws -> FitBenchmarkResult {
+                                  relaxation: ChoiceRelaxation = .allReactions, temperature: Double = 0.5) throws -> FitBenchmarkResult {
         let network = BenchmarkModels.oscillator.network
         guard let a = network.speciesIndex("A"), let r = network.speciesIndex("R") else {
             throw KineticsError.malformedModel("oscillator lacks A or R")
@@ -52,12 +52,12 @@ public enum FitBenchmarks {
         let windows: [ClosedRange<Double>] = (0..<12).map { Double($0)...Double($0 + 1) }
         return try run(network: network, observables: [.species(a, of: network), .species(r, of: network)], windows: windows,
                        scales: [100, 100], fitted: ["betaA", "deltaR"], startFactors: [1.3, 0.75], size: size,
-                       seed: seed, threads: threads, relaxation: relaxation)
+                       seed: seed, threads: threads, relaxation: relaxation, temperature: temperature)
     }
 
     static func run(network: ReactionNetwork, observables: [Observable], windows: [ClosedRange<Double>], scales: [Double],
                     fitted names: [String], startFactors: [Double], size: FitBenchmarkSize, seed: UInt64,
-                    threads: Int?, relaxation: ChoiceRelaxation = .allReactions) throws -> FitBenchmarkResult {
+                    threads: Int?, relaxation: ChoiceRelaxation = .allReactions, temperature: Double = 0.5) throws -> FitBenchmarkResult {
         let clock = ContinuousClock(), t0 = clock.now
         let indices = try names.map { name -> Int in
             guard let k = network.parameterIndex(name) else { throw KineticsError.malformedModel("no parameter \(name)") }
@@ -72,7 +72,7 @@ public enum FitBenchmarks {
         for (i, k) in indices.enumerated() { mask[k] = true; start[k] += libmLog(startFactors[i]) }
         let fit = try WindowAverageFit(network: network, observables: observables, windows: windows, targets: targets,
                                        scales: scales, trajectoriesPerIteration: size.trajectoriesPerIteration,
-                                       options: GradientOptions(temperature: 0.5, truncation: nil, relaxation: relaxation),
+                                       options: GradientOptions(temperature: temperature, truncation: nil, relaxation: relaxation),
                                        fitted: mask)
         let result = try fit.run(start: start, iterations: size.iterations,
                                  schedule: .exponentialDecay(initial: 0.05, final: 0.005, iterations: size.iterations),

@@ -58,6 +58,7 @@ extension StraightThroughGradient {
         let sCount = chain.speciesCount, m = kernel.reactionCount, n = times.count
         let carries = options.truncation != 0, untruncated = Flags.untruncated
         let invTau = 1 / options.temperature, squarePower = Flags.squarePower
+        let power = SurrogatePower(temperature: options.temperature)
         let zig = ExponentialZiggurat.shared
         let exitRate = steps.rates.exitRate, inverseRate = steps.inverseRate, timeSum = steps.timeSum
         let carried = steps.carried, source = steps.source, target = steps.target, other = steps.other
@@ -96,7 +97,7 @@ extension StraightThroughGradient {
                             let h = p * d / (d * d + p * p)
                             weight = h * h
                         } else {
-                            let y = libmExp(-invTau * log1p(eo * exitRate[src] / (k[o] * e0)))
+                            let y = power.weight(ratio: eo * exitRate[src] / (k[o] * e0))
                             weight = y / ((1 + y) * (1 + y))
                         }
                         let g = invTau * delta * weight
@@ -128,7 +129,7 @@ extension StraightThroughGradient {
                                     let ae = aj * e0, w = ae / (ae + ej * a0)
                                     y = w * w
                                 } else {
-                                    y = libmExp(-invTau * log1p(ej * a0 / (aj * e0)))
+                                    y = power.weight(ratio: ej * a0 / (aj * e0))
                                 }
                             }
                             weights[i] = y

@@ -85,7 +85,7 @@ extension StraightThroughGradient {
                                                           k: UnsafePointer<Double>) {
         let m = tables.reactionCount, sCount = tables.speciesCount, n = times.count
         let carries = options.truncation != 0, untruncated = Flags.untruncated
-        let invTau = 1 / options.temperature
+        let power = SurrogatePower(temperature: options.temperature)
         let first = tables.first, second = tables.second, offset = tables.offset
         let changeStart = kernel.changeStart, changeSpecies = kernel.changeSpecies, changeDelta = kernel.changeDelta
         let dependentStart = kernel.dependentStart, dependents = kernel.dependents
@@ -121,7 +121,7 @@ extension StraightThroughGradient {
             let chose = live && active >= 2
             if chose {
                 if active == 2 {
-                    pairTerms(Flags.self, tables, scratch, chosen: r, event: event, key0: key0, a0: a0, invTau: invTau)
+                    pairTerms(Flags.self, tables, scratch, chosen: r, event: event, key0: key0, a0: a0, power: power)
                 } else {
                     choiceTerms(Flags.self, tables, scratch, chosen: r, event: event, key0: key0, a0: a0)
                 }

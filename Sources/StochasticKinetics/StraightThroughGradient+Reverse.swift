@@ -96,6 +96,7 @@ extension StraightThroughGradient {
         let xBarNext = buckets == 1 ? ring : sumBuckets
         for s in 0..<sCount { x[s] = finalState[s] }
         let invTau = 1 / options.temperature, runnerUp = options.relaxation == .runnerUp
+        let power = SurrogatePower(temperature: options.temperature)
         let squarePower = Flags.squarePower                // τ = 0.5: y ∝ (a_j/(a_j + E_j·a0/E₀))², no exp/log
         let cb = UnsafeMutableBufferPointer(start: cBar, count: sCount)
         let ssb = UnsafeMutableBufferPointer(start: scratchS, count: sCount)
@@ -155,7 +156,7 @@ extension StraightThroughGradient {
                 let race = a0 - a[r]
                 let noise = RunnerUpNoise(key: Self.eventKey(key0, event), a: a, count: m, chosen: r, race: race)
                 let o = noise.other, ratio = noise.share * a0 / (race * (1 - noise.share))
-                let y = squarePower ? 1 / ((1 + ratio) * (1 + ratio)) : libmExp(-invTau * log1p(ratio))
+                let y = squarePower ? 1 / ((1 + ratio) * (1 + ratio)) : power.weight(ratio: ratio)
                 var dotR = 0.0, dotO = 0.0
                 for i in changeStart[r]..<changeStart[r + 1] { dotR += Double(changeDelta[i]) * xBarNext[changeSpecies[i]] }
                 for i in changeStart[o]..<changeStart[o + 1] { dotO += Double(changeDelta[i]) * xBarNext[changeSpecies[i]] }
@@ -177,8 +178,7 @@ extension StraightThroughGradient {
                         let w = ae * d
                         y = w * w; ya = w * e0 * d
                     } else {
-                        // (1 + E_j·a0/(a_j·E₀))^(−1/τ) = exp(−(1/τ)·log1p(…)).
-                        y = libmExp(-invTau * log1p(noise.exit(j, zig) * a0 / (a[j] * e0)))
+                        y = power.weight(ratio: noise.exit(j, zig) * a0 / (a[j] * e0))
                         ya = y / a[j]
                     }
                     var dot = 0.0

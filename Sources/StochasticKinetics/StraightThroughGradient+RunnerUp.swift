@@ -21,7 +21,7 @@ extension StraightThroughGradient {
                                                 k: UnsafePointer<Double>) {
         let m = tables.reactionCount, sCount = tables.speciesCount, n = times.count
         let carries = options.truncation != 0, untruncated = Flags.untruncated
-        let invTau = 1 / options.temperature, temperature = options.temperature
+        let invTau = 1 / options.temperature, power = SurrogatePower(temperature: options.temperature)
         let first = tables.first, second = tables.second, offset = tables.offset
         let changeStart = kernel.changeStart, changeSpecies = kernel.changeSpecies, changeDelta = kernel.changeDelta
         let dependentStart = kernel.dependentStart, dependents = kernel.dependents
@@ -78,7 +78,7 @@ extension StraightThroughGradient {
                 let noise = RunnerUpNoise(key: Self.eventKey(key0, event), a: a, count: m, chosen: r, race: race)
                 o = noise.other
                 let pw = Self.pairWeight(Flags.self, other: race, e0: 1 - noise.share, share: noise.share, a0: a0,
-                                         product: a[r] * a[o], temperature: temperature)
+                                         product: a[r] * a[o], power: power)
                 let delta = Self.dot(r, width, changeSlot, changeWeight, xBar) - Self.dot(o, width, changeSlot, changeWeight, xBar)
                 let adjoints = Self.pairAdjoints(pw, delta: delta, invTau: invTau, chosenRate: a[r], otherRate: a[o])
                 choice[r] += adjoints.share

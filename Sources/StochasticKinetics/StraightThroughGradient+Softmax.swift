@@ -52,15 +52,14 @@ extension StraightThroughGradient {
             norm = norm2.sum()
             weighted = weighted2.sum()
         } else {
-            let invTau = 1 / options.temperature
+            let power = SurrogatePower(temperature: options.temperature)
             for j in 0..<paddedCount {
                 let dj = dot(j)
                 var y = 0.0, ya = 0.0                   // a_j = 0: not in the softmax
                 if j == r {
                     y = 1; ya = 1 / a[j]
                 } else if a[j] > 0 {
-                    // (1 + E_j·a0/(a_j·E₀))^(−1/τ) = exp(−(1/τ)·log1p(…)).
-                    y = libmExp(-invTau * log1p(noise.exit(j, zig) * a0 / (a[j] * e0)))
+                    y = power.weight(ratio: noise.exit(j, zig) * a0 / (a[j] * e0))
                     ya = y / a[j]
                 }
                 norm += y
@@ -86,17 +85,17 @@ extension StraightThroughGradient {
     @inline(__always)
     func pairTerms<Flags: ChainReverseMode>(_ flags: Flags.Type, _ tables: MassActionAdjointTables,
                                                     _ scratch: MassActionScratch, chosen c: Int, event: Int,
-                                                    key0: UInt64, a0: Double, invTau: Double) {
+                                                    key0: UInt64, a0: Double, power: SurrogatePower) {
         let m = tables.reactionCount, a = scratch.a
         var o = c ^ 1
         if m > 2 { for j in 0..<m where j != c && a[j] > 0 { o = j; break } }
         let zig = ExponentialZiggurat.shared
         let noise = EventNoise(noiseKey: key0, event: event, reactionCount: m, pair: true, zig)
         let pw = Self.pairWeight(Flags.self, other: a[o], e0: noise.e0, share: noise.share, a0: a0, product: a[c] * a[o],
-                                 temperature: options.temperature)
+                                 power: power)
         let width = tables.changeWidth, changeSlot = tables.changeSlot, changeWeight = tables.changeWeight
         let delta = Self.dot(c, width, changeSlot, changeWeight, scratch.xBar) - Self.dot(o, width, changeSlot, changeWeight, scratch.xBar)
-        let adjoints = Self.pairAdjoints(pw, delta: delta, invTau: invTau, chosenRate: a[c], otherRate: a[o])
+        let adjoints = Self.pairAdjoints(pw, delta: delta, invTau: power.inverseTemperature, chosenRate: a[c], otherRate: a[o])
         let aBar = scratch.aBar, choice = scratch.choice
         if m > 2 { for j in 0..<tables.paddedCount { aBar[j] = 0 } }
         choice[c] += adjoints.share
@@ -123,7 +122,7 @@ extension StraightThroughGradient {
     /// normal number below 2⁵⁰⁰ (then `inverseProduct` is 1 and the caller divides by each a).
     @inline(__always)
     static func pairWeight<Flags: ChainReverseMode>(_ flags: Flags.Type, other: Double, e0: Double, share: Double, a0: Double,
-                                                    product: Double, temperature: Double)
+                                                    product: Double, power: SurrogatePower)
         -> (weight: Double, inverseProduct: Double, safe: Bool) {
         let safe = product.isNormal && product < 0x1p500
         if Flags.squarePower {
@@ -131,7 +130,7 @@ extension StraightThroughGradient {
             let q = SIMD2(p * d, 1) / SIMD2(d * d + p * p, safe ? product : 1)
             return (q[0] * q[0], q[1], safe)
         }
-        let y = libmExp(-(1 / temperature) * log1p(share * a0 / (other * e0)))
+        let y = power.weight(ratio: share * a0 / (other * e0))
         return (y / ((1 + y) * (1 + y)), 1 / (safe ? product : 1), safe)
     }
 

@@ -22,7 +22,7 @@ extension StraightThroughGradient {
                                                    xAdj: StoredStateAdjoint, k: UnsafePointer<Double>) -> SIMD2<Double> {
         let sCount = tables.speciesCount, n = times.count, blockSize = Self.twoReactionBlock
         let carries = options.truncation != 0, untruncated = Flags.untruncated
-        let invTau = 1 / options.temperature
+        let invTau = 1 / options.temperature, power = SurrogatePower(temperature: options.temperature)
         let first = tables.first, second = tables.second, offset = tables.offset
         let changeStart = kernel.changeStart, changeSpecies = kernel.changeSpecies, changeDelta = kernel.changeDelta
         // ν_0 − ν_1 over S + 1 slots (slot S, the constant, 0); per event of a block g, β and
@@ -67,7 +67,7 @@ extension StraightThroughGradient {
                 if a0v > 0 && a1v > 0 {
                     let noise = EventNoise(noiseKey: key0, event: event, reactionCount: 2, pair: true, zig)
                     let pair = Self.pairWeight(Flags.self, other: r == 0 ? a1v : a0v, e0: noise.e0, share: noise.share, a0: a0,
-                                               product: a0v * a1v, temperature: options.temperature)
+                                               product: a0v * a1v, power: power)
                     g = pair.weight * invTau
                     c0 = pair.safe ? g * (a1v * pair.inverseProduct) : g / a0v
                     c1 = pair.safe ? -g * (a0v * pair.inverseProduct) : -g / a1v

@@ -35,6 +35,9 @@ struct BenchEngineCommand: ParsableCommand {
     @Option(help: "The choice's surrogate softmax: all (every competing reaction) or runner-up (the chosen reaction and the race's runner-up).")
     var relaxation = "all"
 
+    @Option(help: "The softmax temperature τ of the gradient (speed runs and the oscillator fit; 0.5 has a fast path).")
+    var temperature = 0.5
+
     @Option(help: "Repeats (best time is reported).")
     var repeats = 3
 
@@ -59,6 +62,9 @@ struct BenchEngineCommand: ParsableCommand {
     @Option(help: "With --fits: seed of the fit (the target uses seed + 1000003).")
     var fitSeed: UInt64 = 1
 
+    @Option(help: "With --fits: the target ensemble's size (default 400000 for the dimerization, 800 for the oscillator).")
+    var fitTarget: Int?
+
     func validate() throws {
         if let m = model, !BenchmarkModels.all.contains(where: { $0.name == m }),
            !(m.hasPrefix("chain") && (Int(m.dropFirst(5)) ?? 0) >= 2) {
@@ -79,6 +85,10 @@ struct BenchEngineCommand: ParsableCommand {
         if let m = fitModel, m != "dimerization" && m != "oscillator" {
             throw ValidationError("--fit-model must be dimerization or oscillator")
         }
+        guard temperature > 0, temperature.isFinite else {
+            throw ValidationError("--temperature must be a positive number")
+        }
+        if let n = fitTarget, n < 1 { throw ValidationError("--fit-target must be positive") }
         guard events > 0, trajectoriesPerThread > 0, repeats > 0 else {
             throw ValidationError("--events, --trajectories-per-thread and --repeats must be positive")
         }
@@ -100,7 +110,7 @@ struct BenchEngineCommand: ParsableCommand {
             for threads in Set([1, all]).sorted() {
                 let r = try EngineBenchmark.measure(model: model.name, network: model.network, observable: model.observable,
                                                     eventsPerTrajectory: events, trajectories: trajectoriesPerThread * threads,
-                                                    threads: threads, repeats: repeats, options: GradientOptions(relaxation: choiceRelaxation),
+                                                    threads: threads, repeats: repeats, options: GradientOptions(temperature: temperature, relaxation: choiceRelaxation),
                                                     selection: method,
                                                     waitingTimes: ziggurat ? .ziggurat : .inverseTransform)
                 results.append(r)
@@ -174,12 +184,12 @@ struct BenchEngineCommand: ParsableCommand {
         var results: [(String, FitBenchmarkResult)] = []
         if fitModel != "oscillator" {
             results.append(("dimerization", try FitBenchmarks.dimerization(
-                size: FitBenchmarkSize(targetTrajectories: 400_000, trajectoriesPerIteration: 512, iterations: 1000), seed: fitSeed)))
+                size: FitBenchmarkSize(targetTrajectories: fitTarget ?? 400_000, trajectoriesPerIteration: 512, iterations: 1000), seed: fitSeed)))
         }
         if fitModel != "dimerization" {
             results.append(("oscillator", try FitBenchmarks.oscillator(
-                size: FitBenchmarkSize(targetTrajectories: 800, trajectoriesPerIteration: 24, iterations: 100), seed: fitSeed,
-                relaxation: choiceRelaxation)))
+                size: FitBenchmarkSize(targetTrajectories: fitTarget ?? 800, trajectoriesPerIteration: 24, iterations: 100), seed: fitSeed,
+                relaxation: choiceRelaxation, temperature: temperature)))
         }
         for (name, r) in results {
             print("\(name): target ensemble \(r.targetTrajectories), \(r.trajectoriesPerIteration) trajectories × \(r.iterations) iterations, wall \(String(format: "%.1f", r.wallSeconds)) s")

@@ -30,11 +30,12 @@ final class MassActionGradientTests: XCTestCase {
 
     func networks() throws -> [(String, ReactionNetwork, Observable)] { try massActionTestNetworks() }
 
-    /// Untruncated and K = 0 on short paths: the sparse loop equals forward-mode dual numbers.
+    /// Untruncated and K = 0 on short paths, the three surrogate forms (τ = 0.5 squares, 0.7
+    /// exp/log, 0.25 the integer power w⁴): the sparse loop equals forward-mode dual numbers.
     func testSparseLoopMatchesDualNumbers() throws {
         let horizons = ["binding": 3.0, "dimerization": 10.0, "oscillator": 2.0]
         for (name, network, observable) in try networks() {
-            for (tau, truncation) in [(0.5, nil), (0.7, nil), (0.5, 0)] as [(Double, Int?)] {
+            for (tau, truncation) in [(0.5, nil), (0.7, nil), (0.25, nil), (0.5, 0)] as [(Double, Int?)] {
                 let g = try gradients(network, observable: observable, horizon: .time(horizons[name]!), seed: 8,
                                       options: GradientOptions(temperature: tau, truncation: truncation))
                 XCTAssertGreaterThan(g.path.eventCount, 20)
@@ -50,7 +51,7 @@ final class MassActionGradientTests: XCTestCase {
     }
 
     /// K = 1 (the default), K = 0 and none over long paths, with and without barriers, both
-    /// surrogate forms (τ = 0.5 squares, τ = 1 exp/log): the general loop's result to rounding.
+    /// surrogate forms (τ = 0.5 squares, τ = 1 the integer power): the general loop's result to rounding.
     func testSparseLoopMatchesTheGeneralLoop() throws {
         for (name, network, observable) in try networks() {
             for tau in [0.5, 1.0] {

@@ -40,7 +40,7 @@ final class RunnerUpRelaxationTests: XCTestCase {
 
     /// The runner-up loops (mass action, and the general loop) equal forward-mode dual numbers
     /// through the two-way surrogate with the same noise (K = none and 0; τ = 0.5 squares and
-    /// τ = 0.7 exp/log), on networks with three or more competitors per event — including a
+    /// τ = 0.7 exp/log, τ = 0.25 the integer power w⁴), on networks with three or more competitors per event — including a
     /// single channel whose closed state has three exits (which therefore leaves the chain loop).
     func testRunnerUpLoopsMatchDualNumbers() throws {
         var cases = try massActionTestNetworks().filter { $0.0 != "dimerization" }
@@ -48,7 +48,7 @@ final class RunnerUpRelaxationTests: XCTestCase {
         cases.append(("star channel", star, Observable(weights: [0, 1, 1, 0.5])))
         let horizons = ["binding": 3.0, "oscillator": 2.0, "star channel": 0.05]
         for (name, network, observable) in cases {
-            for (tau, truncation) in [(0.5, nil), (0.7, nil), (0.5, 0)] as [(Double, Int?)] {
+            for (tau, truncation) in [(0.5, nil), (0.7, nil), (0.25, nil), (0.5, 0)] as [(Double, Int?)] {
                 let path = try DirectMethodSimulator(network: network).simulate(horizon: .time(horizons[name]!), seed: 8)
                 XCTAssertGreaterThan(path.eventCount, 20)
                 let loss = OracleLoss(observable: observable, grid: [0.2, 0.5, 0.9].map { $0 * path.endTime })

@@ -28,12 +28,13 @@ final class SingleMoleculeChainGradientTests: XCTestCase {
         for k in a.indices { XCTAssertEqual(a[k], b[k], accuracy: relative * scale, "\(label), parameter \(k)") }
     }
 
-    /// Untruncated and K = 0: the chain loop equals forward-mode dual numbers through the surrogate.
+    /// Untruncated and K = 0, the three surrogate forms (τ = 0.5 squares, 0.3 exp/log, 0.25 the
+    /// integer power w⁴): the chain loop equals forward-mode dual numbers through the surrogate.
     func testChainMatchesDualNumbers() throws {
         let channel = try loadModel("channel3")
         for (network, observable) in [(channel, Observable.species(2, of: channel)),
                                       (try fiveStateScheme(), Observable(weights: [0, 0, 1, 1.5, 0]))] {
-            for (tau, truncation) in [(0.5, nil), (0.3, nil), (0.5, 0)] as [(Double, Int?)] {
+            for (tau, truncation) in [(0.5, nil), (0.3, nil), (0.25, nil), (0.5, 0)] as [(Double, Int?)] {
                 let g = try gradients(network, observable: observable, horizon: .time(0.05), seed: 11,
                                       options: GradientOptions(temperature: tau, truncation: truncation))
                 XCTAssertGreaterThan(g.path.eventCount, 20)
@@ -48,7 +49,7 @@ final class SingleMoleculeChainGradientTests: XCTestCase {
     }
 
     /// K = 1 (the default), K = 0 and none over long paths, with and without barriers, both
-    /// surrogate forms (τ = 0.5 squares, τ = 1 exp/log): the general loop's result to rounding.
+    /// surrogate forms (τ = 0.5 squares, τ = 1 the integer power): the general loop's result to rounding.
     func testChainMatchesTheGeneralLoopAtDefaultTruncation() throws {
         let channel = try loadModel("channel3")
         for (network, observable) in [(channel, Observable.species(2, of: channel)),
