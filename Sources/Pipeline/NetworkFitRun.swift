@@ -13,9 +13,10 @@ struct NetworkFitRun {
         guard let n = spec.network else { throw PipelineError(file: spec.file, key: "network", reason: "missing section") }
         let size = FitBenchmarkSize(targetTrajectories: n.targetTrajectories, trajectoriesPerIteration: n.trajectories,
                                     iterations: n.iterations)
+        let relaxation = ChoiceRelaxation(rawValue: n.relaxation) ?? .allReactions
         let result = n.benchmark == "oscillator"
-            ? try FitBenchmarks.oscillator(size: size, seed: n.seed)
-            : try FitBenchmarks.dimerization(size: size, seed: n.seed)
+            ? try FitBenchmarks.oscillator(size: size, seed: n.seed, relaxation: relaxation, temperature: n.temperature)
+            : try FitBenchmarks.dimerization(size: size, seed: n.seed, temperature: n.temperature)
         let name = n.benchmark
         let folder = (spec.resolve(spec.output) as NSString).appendingPathComponent(name)
         var report = RecordingReport(title: "\(name): differentiable-SSA fit from a wrong start",
@@ -25,6 +26,8 @@ struct NetworkFitRun {
                                                 Setting("target trajectories", String(n.targetTrajectories)),
                                                 Setting("trajectories per iteration", String(n.trajectories)),
                                                 Setting("iterations", String(n.iterations)), Setting("seed", String(n.seed)),
+                                                Setting("surrogate softmax", n.relaxation == "all" ? "all competing reactions" : "chosen reaction and runner-up"),
+                                                Setting("temperature τ", String(n.temperature)),
                                                 Setting("optimiser", "Adam 0.05 → 0.005, mean of the last 25 % iterates")])
         report.truthComparison = result.parameters.indices.map { i in
             TruthRow(quantity: result.parameters[i], truth: result.truth[i], fit: result.estimate[i], unit: "",

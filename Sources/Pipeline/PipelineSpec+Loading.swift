@@ -139,12 +139,14 @@ extension PipelineSpec {
 
     private static func network(_ y: YAMLReader, spec: PipelineSpec) throws(PipelineError) -> NetworkFitStage? {
         guard let n = try y.section("network") else { return nil }
-        try n.rejectUnknownKeys(["benchmark", "target_trajectories", "trajectories", "iterations", "seed"])
+        try n.rejectUnknownKeys(["benchmark", "target_trajectories", "trajectories", "iterations", "seed", "relaxation", "temperature"])
         guard let benchmark = try n.choice("benchmark", ["dimerization", "oscillator"]) else {
             throw n.error("benchmark", "is required: dimerization or oscillator")
         }
         return NetworkFitStage(benchmark: benchmark, targetTrajectories: try n.int("target_trajectories", min: 1) ?? 100_000,
                                trajectories: try n.int("trajectories", min: 1) ?? 256, iterations: try n.int("iterations", min: 4) ?? 1000,
-                               seed: UInt64(try n.int("seed", min: 0) ?? 1))
+                               seed: UInt64(try n.int("seed", min: 0) ?? 1),
+                               relaxation: try n.choice("relaxation", ["all", "runner-up"]) ?? "all",
+                               temperature: try n.double("temperature", positive: true) ?? 0.5)
     }
 }

@@ -32,12 +32,15 @@ public struct FitBenchmarkSize: Sendable {
 /// seeds), by `WindowAverageFit` with Adam 0.05 → 0.005 and averaging of the last 25 % iterates.
 public enum FitBenchmarks {
     /// 2A ⇌ A₂ from A(0) = 100: both rates from kf × 3, kb ÷ 2; mean A on 7 log-spaced windows
-    /// up to t = 3.2; untruncated straight-through gradient (copy numbers, README "Choosing K").
-    public static func dimerization(size: FitBenchmarkSize, seed: UInt64 = 1, threads: Int? = nil) throws -> FitBenchmarkResult {
+    /// up to t = 3.2; untruncated straight-through gradient (copy numbers, README "Choosing K") at
+    /// temperature `temperature` (two reactions: every relaxation is the same estimator).
+    public static func dimerization(size: FitBenchmarkSize, seed: UInt64 = 1, threads: Int? = nil,
+                                    temperature: Double = 0.5) throws -> FitBenchmarkResult {
         let model = BenchmarkModels.dimerization
         let windows: [ClosedRange<Double>] = [0...0.05, 0.05...0.1, 0.1...0.2, 0.2...0.4, 0.4...0.8, 0.8...1.6, 1.6...3.2]
         return try run(network: model.network, observables: [model.observable], windows: windows, scales: [1],
-                       fitted: ["kf", "kb"], startFactors: [3, 0.5], size: size, seed: seed, threads: threads)
+                       fitted: ["kf", "kb"], startFactors: [3, 0.5], size: size, seed: seed, threads: threads,
+                       temperature: temperature)
     }
 
     /// Vilar et al. (2002): βA (activator translation) × 1.3 and δR (repressor decay) × 0.75,

@@ -65,6 +65,22 @@ final class PipelineSpecTests: XCTestCase {
         assertError("name: x\nkind: synthetic-channel\n", line: 2, key: "kind", contains: "needs a 'synthetic' section")
     }
 
+    /// The network-fit section's surrogate settings: defaults, explicit values, and mistakes.
+    func testNetworkFitSurrogateSettings() throws {
+        let plain = try parse("name: x\nkind: network-fit\nnetwork:\n  benchmark: oscillator\n").network
+        XCTAssertEqual(plain?.relaxation, "all")
+        XCTAssertEqual(plain?.temperature, 0.5)
+        let chosen = try parse("name: x\nkind: network-fit\nnetwork:\n  benchmark: oscillator\n  relaxation: runner-up\n  temperature: 0.25\n").network
+        XCTAssertEqual(chosen?.relaxation, "runner-up")
+        XCTAssertEqual(chosen?.temperature, 0.25)
+        assertError("name: x\nkind: network-fit\nnetwork:\n  benchmark: oscillator\n  relaxation: fastest\n", line: 5,
+                    key: "network.relaxation", contains: "expected one of")
+        assertError("name: x\nkind: network-fit\nnetwork:\n  benchmark: oscillator\n  temperature: 0\n", line: 5,
+                    key: "network.temperature", contains: "greater than 0")
+        assertError("name: x\nkind: network-fit\nnetwork:\n  benchmark: oscillator\n  temperature: hot\n", line: 5,
+                    key: "network.temperature", contains: "expected a number")
+    }
+
     func testInvalidYamlReportsALine() {
         XCTAssertThrowsError(try parse("name: x\ninputs: [a.abf\ncondition: {\n")) { error in
             XCTAssertNotNil((error as? PipelineError)?.line)

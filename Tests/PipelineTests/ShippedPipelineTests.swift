@@ -46,13 +46,18 @@ final class ShippedPipelineTests: XCTestCase {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("netfit-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
-        for (name, sizes) in [("dimerization", "target_trajectories: 20000\n  trajectories: 64\n  iterations: 300"),
-                              ("oscillator", "target_trajectories: 200\n  trajectories: 8\n  iterations: 24")] {
+        let oscillatorSizes = "target_trajectories: 200\n  trajectories: 8\n  iterations: 24"
+        let runs = [("dimerization", "target_trajectories: 20000\n  trajectories: 64\n  iterations: 300"),
+                    ("oscillator", oscillatorSizes),
+                    ("oscillator", oscillatorSizes + "\n  relaxation: runner-up\n  temperature: 0.25")]
+        var oscillatorErrors: [[Double]] = []
+        for (index, (name, sizes)) in runs.enumerated() {
             let path = folder.appendingPathComponent("\(name).yaml").path
+            let output = folder.appendingPathComponent("out-\(index)")
             try """
                 name: \(name)
                 kind: network-fit
-                output: \(folder.appendingPathComponent("out").path)
+                output: \(output.path)
                 network:
                   benchmark: \(name)
                   \(sizes)
@@ -68,6 +73,13 @@ final class ShippedPipelineTests: XCTestCase {
             XCTAssertEqual(errors.count, 2, result.stdout)
             // Reduced sizes: the dimerization still lands within 3 %, the oscillator within 15 %.
             for e in errors { XCTAssertLessThan(abs(e), name == "dimerization" ? 3 : 15, "\(name): \(result.stdout)") }
+            // The report records the surrogate it used.
+            let summary = try String(contentsOf: output.appendingPathComponent(name).appendingPathComponent("summary.json"), encoding: .utf8)
+            XCTAssertTrue(summary.contains(sizes.contains("runner-up") ? "chosen reaction and runner-up" : "all competing reactions"), summary)
+            XCTAssertTrue(summary.contains(sizes.contains("0.25") ? "\"0.25\"" : "\"0.5\""), summary)
+            if name == "oscillator" { oscillatorErrors.append(errors) }
         }
+        // Same targets and seeds, another surrogate: another estimate.
+        XCTAssertNotEqual(oscillatorErrors.first, oscillatorErrors.last)
     }
 }
