@@ -40,7 +40,7 @@ public enum FitBenchmarks {
         let windows: [ClosedRange<Double>] = [0...0.05, 0.05...0.1, 0.1...0.2, 0.2...0.4, 0.4...0.8, 0.8...1.6, 1.6...3.2]
         return try run(network: model.network, observables: [model.observable], windows: windows, scales: [1],
                        fitted: ["kf", "kb"], startFactors: [3, 0.5], size: size, seed: seed, threads: threads,
-                       temperature: temperature)
+                       options: GradientOptions(temperature: temperature, truncation: nil))
     }
 
     /// Vilar et al. (2002): βA (activator translation) × 1.3 and δR (repressor decay) × 0.75,
@@ -55,12 +55,31 @@ public enum FitBenchmarks {
         let windows: [ClosedRange<Double>] = (0..<12).map { Double($0)...Double($0 + 1) }
         return try run(network: network, observables: [.species(a, of: network), .species(r, of: network)], windows: windows,
                        scales: [100, 100], fitted: ["betaA", "deltaR"], startFactors: [1.3, 0.75], size: size,
-                       seed: seed, threads: threads, relaxation: relaxation, temperature: temperature)
+                       seed: seed, threads: threads,
+                       options: GradientOptions(temperature: temperature, truncation: nil, relaxation: relaxation))
+    }
+
+    /// A single channel whose closed state has three exits (`StarChannel`; openings c 2000,
+    /// 1500, 600 s⁻¹, closings o 3000, 800, 5000 s⁻¹), started closed: the three opening rates —
+    /// the competing exits of C — from a start 30 % off (× 1.3, 0.75, 1.3; the closing rates held
+    /// at truth: O3's fast closing makes (c3, o3) a ridge when both are free), matching the mean
+    /// occupancy of each open state on 7 log-spaced windows up to 6.4 ms. The choice in C has
+    /// three competitors, so the relaxation, τ and K matter (README, "Bias of ∂Popen where three
+    /// exits compete").
+    public static func star(size: FitBenchmarkSize, seed: UInt64 = 1, threads: Int? = nil,
+                            options: GradientOptions = GradientOptions()) throws -> FitBenchmarkResult {
+        let network = try StarChannel.network(opening: [2000, 1500, 600], closing: [3000, 800, 5000])
+        let edges: [Double] = [0, 1e-4, 2e-4, 4e-4, 8e-4, 1.6e-3, 3.2e-3, 6.4e-3]
+        let windows: [ClosedRange<Double>] = (0..<7).map { edges[$0]...edges[$0 + 1] }
+        return try run(network: network, observables: (1...3).map { .species($0, of: network) }, windows: windows,
+                       scales: [0.1, 0.1, 0.1], fitted: ["c1", "c2", "c3"], startFactors: [1.3, 0.75, 1.3],
+                       size: size, seed: seed, threads: threads,
+                       options: options)
     }
 
     static func run(network: ReactionNetwork, observables: [Observable], windows: [ClosedRange<Double>], scales: [Double],
                     fitted names: [String], startFactors: [Double], size: FitBenchmarkSize, seed: UInt64,
-                    threads: Int?, relaxation: ChoiceRelaxation = .allReactions, temperature: Double = 0.5) throws -> FitBenchmarkResult {
+                    threads: Int?, options: GradientOptions) throws -> FitBenchmarkResult {
         let clock = ContinuousClock(), t0 = clock.now
         let indices = try names.map { name -> Int in
             guard let k = network.parameterIndex(name) else { throw KineticsError.malformedModel("no parameter \(name)") }
@@ -75,8 +94,7 @@ public enum FitBenchmarks {
         for (i, k) in indices.enumerated() { mask[k] = true; start[k] += libmLog(startFactors[i]) }
         let fit = try WindowAverageFit(network: network, observables: observables, windows: windows, targets: targets,
                                        scales: scales, trajectoriesPerIteration: size.trajectoriesPerIteration,
-                                       options: GradientOptions(temperature: temperature, truncation: nil, relaxation: relaxation),
-                                       fitted: mask)
+                                       options: options, fitted: mask)
         let result = try fit.run(start: start, iterations: size.iterations,
                                  schedule: .exponentialDecay(initial: 0.05, final: 0.005, iterations: size.iterations),
                                  seed: seed, threads: threads)

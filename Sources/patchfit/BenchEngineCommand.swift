@@ -38,6 +38,9 @@ struct BenchEngineCommand: ParsableCommand {
     @Option(help: "The softmax temperature τ of the gradient (speed runs and the oscillator fit; 0.5 has a fast path).")
     var temperature = 0.5
 
+    @Option(help: "The truncation K of the state adjoint (a number, or none) for speed runs and the star fit (default 1); the dimerization and oscillator fits are untruncated.")
+    var truncation: String?
+
     @Option(help: "Repeats (best time is reported).")
     var repeats = 3
 
@@ -56,11 +59,14 @@ struct BenchEngineCommand: ParsableCommand {
     @Flag(help: "Instead of speed: run the dimerization and oscillator fitting benchmarks (full size).")
     var fits = false
 
-    @Option(help: "With --fits: run only this model (dimerization or oscillator).")
+    @Option(help: "With --fits: run only this model (dimerization, oscillator, or star: one channel whose closed state has three exits, its three opening rates; not in the default set).")
     var fitModel: String?
 
     @Option(help: "With --fits: seed of the fit (the target uses seed + 1000003).")
     var fitSeed: UInt64 = 1
+
+    @Option(help: "With --fits: gradient iterations (default 1000 for the dimerization, 100 for the oscillator, 400 for the star).")
+    var fitIterations: Int?
 
     @Option(help: "With --fits: the target ensemble's size (default 400000 for the dimerization, 800 for the oscillator).")
     var fitTarget: Int?
@@ -82,19 +88,30 @@ struct BenchEngineCommand: ParsableCommand {
         guard biasModel == "channel3" || (biasModel == "star" && biasQuantity == "popen") else {
             throw ValidationError("--bias-model must be channel3, or star with --bias-quantity popen")
         }
-        if let m = fitModel, m != "dimerization" && m != "oscillator" {
-            throw ValidationError("--fit-model must be dimerization or oscillator")
+        if let m = fitModel, !["dimerization", "oscillator", "star"].contains(m) {
+            throw ValidationError("--fit-model must be dimerization, oscillator or star")
+        }
+        if let t = truncation, t != "none", (Int(t) ?? -1) < 0 {
+            throw ValidationError("--truncation must be a whole number ≥ 0 or none")
         }
         guard temperature > 0, temperature.isFinite else {
             throw ValidationError("--temperature must be a positive number")
         }
         if let n = fitTarget, n < 1 { throw ValidationError("--fit-target must be positive") }
+        if let n = fitIterations, n < 4 { throw ValidationError("--fit-iterations must be at least 4") }
         guard events > 0, trajectoriesPerThread > 0, repeats > 0 else {
             throw ValidationError("--events, --trajectories-per-thread and --repeats must be positive")
         }
     }
 
     var choiceRelaxation: ChoiceRelaxation { ChoiceRelaxation(rawValue: relaxation) ?? .allReactions }
+
+    /// The gradient options of speed runs and the star fit: --temperature, --truncation (K = 1 by
+    /// default), --relaxation.
+    var gradientOptions: GradientOptions {
+        let k: Int? = truncation.map { $0 == "none" ? nil : Int($0) } ?? 1
+        return GradientOptions(temperature: temperature, truncation: k, relaxation: choiceRelaxation)
+    }
 
     func run() throws {
         if gradientBias { return try runGradientBias() }
@@ -110,7 +127,7 @@ struct BenchEngineCommand: ParsableCommand {
             for threads in Set([1, all]).sorted() {
                 let r = try EngineBenchmark.measure(model: model.name, network: model.network, observable: model.observable,
                                                     eventsPerTrajectory: events, trajectories: trajectoriesPerThread * threads,
-                                                    threads: threads, repeats: repeats, options: GradientOptions(temperature: temperature, relaxation: choiceRelaxation),
+                                                    threads: threads, repeats: repeats, options: gradientOptions,
                                                     selection: method,
                                                     waitingTimes: ziggurat ? .ziggurat : .inverseTransform)
                 results.append(r)
@@ -182,13 +199,18 @@ struct BenchEngineCommand: ParsableCommand {
     /// The paper's synthetic benchmarks, recovered from wrong starts by gradient descent.
     func runFits() throws {
         var results: [(String, FitBenchmarkResult)] = []
-        if fitModel != "oscillator" {
-            results.append(("dimerization", try FitBenchmarks.dimerization(
-                size: FitBenchmarkSize(targetTrajectories: fitTarget ?? 400_000, trajectoriesPerIteration: 512, iterations: 1000), seed: fitSeed)))
+        if fitModel == "star" {
+            results.append(("star", try FitBenchmarks.star(
+                size: FitBenchmarkSize(targetTrajectories: fitTarget ?? 1_000_000, trajectoriesPerIteration: 2000, iterations: fitIterations ?? 400),
+                seed: fitSeed, options: gradientOptions)))
         }
-        if fitModel != "dimerization" {
+        if fitModel == nil || fitModel == "dimerization" {
+            results.append(("dimerization", try FitBenchmarks.dimerization(
+                size: FitBenchmarkSize(targetTrajectories: fitTarget ?? 400_000, trajectoriesPerIteration: 512, iterations: fitIterations ?? 1000), seed: fitSeed)))
+        }
+        if fitModel == nil || fitModel == "oscillator" {
             results.append(("oscillator", try FitBenchmarks.oscillator(
-                size: FitBenchmarkSize(targetTrajectories: fitTarget ?? 800, trajectoriesPerIteration: 24, iterations: 100), seed: fitSeed,
+                size: FitBenchmarkSize(targetTrajectories: fitTarget ?? 800, trajectoriesPerIteration: 24, iterations: fitIterations ?? 100), seed: fitSeed,
                 relaxation: choiceRelaxation, temperature: temperature)))
         }
         for (name, r) in results {

@@ -27,5 +27,22 @@ final class BenchEngineCommandTests: XCTestCase {
         let star = try CLI.run(["bench", "engine", "--gradient-bias", "--bias-model", "star", "--bias-quantity", "shut-time"])
         XCTAssertNotEqual(star.status, 0)
         XCTAssertTrue(star.stderr.contains("--bias-model"), star.output)
+        for (arguments, message) in [(["--truncation", "-1"], "--truncation"), (["--truncation", "one"], "--truncation"),
+                                     (["--temperature", "0"], "--temperature"), (["--fits", "--fit-model", "ring"], "--fit-model"),
+                                     (["--fits", "--fit-iterations", "2"], "--fit-iterations"), (["--fits", "--fit-target", "0"], "--fit-target")] {
+            let bad = try CLI.run(["bench", "engine"] + arguments)
+            XCTAssertNotEqual(bad.status, 0, "\(arguments)")
+            XCTAssertTrue(bad.stderr.contains(message), "\(arguments): \(bad.output)")
+        }
+    }
+
+    /// --temperature and --truncation reach the speed run (τ = 0.25 takes the integer-power path,
+    /// K none the untruncated loop) and it still prints its rows.
+    func testTemperatureAndTruncationOptionsRun() throws {
+        let result = try CLI.run(["bench", "engine", "--model", "dimerization", "--temperature", "0.25", "--truncation", "none",
+                                  "--events", "2000", "--trajectories-per-thread", "1", "--repeats", "1", "--json"])
+        XCTAssertEqual(result.status, 0, result.output)
+        let rows = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [[String: Any]])
+        XCTAssertFalse(rows.isEmpty)
     }
 }
