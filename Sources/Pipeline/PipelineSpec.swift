@@ -130,8 +130,8 @@ public struct NetworkFitStage: Sendable, Equatable, Codable {
     public var iterations: Int
     public var seed: UInt64 = 1
     /// The straight-through surrogate's softmax: "all" (every competing reaction; the default)
-    /// or "runner-up" (the chosen reaction and the race's runner-up: about twice as fast on the
-    /// oscillator, δR ~2 % low — StochasticKinetics README).
+    /// or "runner-up" (the chosen reaction and the race's runner-up: an iteration costs half as
+    /// much on the oscillator, but it needs about twice the iterations — StochasticKinetics README).
     public var relaxation: String = "all"
     /// Its temperature τ (0.5 by default; the StochasticKinetics README measures others).
     public var temperature: Double = 0.5
