@@ -14,6 +14,8 @@ public struct FitBenchmarkResult: Sendable {
     public var trajectoriesPerIteration: Int
     public var iterations: Int
     public var wallSeconds: Double
+    /// The straight-through gradient's settings the fit ran with.
+    public var options: GradientOptions
 }
 
 /// Sizes of a benchmark fit.
@@ -103,6 +105,6 @@ public enum FitBenchmarks {
                                   estimate: estimate, relativeErrors: zip(estimate, trueValues).map { $0 / $1 - 1 },
                                   targetTrajectories: size.targetTrajectories,
                                   trajectoriesPerIteration: size.trajectoriesPerIteration, iterations: size.iterations,
-                                  wallSeconds: EngineBenchmark.seconds(clock.now - t0))
+                                  wallSeconds: EngineBenchmark.seconds(clock.now - t0), options: options)
     }
 }

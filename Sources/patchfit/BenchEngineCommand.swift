@@ -214,7 +214,8 @@ struct BenchEngineCommand: ParsableCommand {
                 relaxation: choiceRelaxation, temperature: temperature)))
         }
         for (name, r) in results {
-            print("\(name): target ensemble \(r.targetTrajectories), \(r.trajectoriesPerIteration) trajectories × \(r.iterations) iterations, wall \(String(format: "%.1f", r.wallSeconds)) s")
+            let o = r.options
+            print("\(name): target ensemble \(r.targetTrajectories), \(r.trajectoriesPerIteration) trajectories × \(r.iterations) iterations, softmax \(o.relaxation.rawValue), τ \(o.temperature), K \(o.truncation.map(String.init) ?? "none"), wall \(String(format: "%.1f", r.wallSeconds)) s")
             for k in r.parameters.indices {
                 print(String(format: "  %-8@ truth %10.5g  start %10.5g  estimate %10.5g  error %+.3f %%",
                              r.parameters[k], r.truth[k], r.start[k], r.estimate[k], 100 * r.relativeErrors[k]))
