@@ -37,7 +37,9 @@ struct NetworkFitRun {
             RateRow(name: result.parameters[i], value: result.estimate[i], unit: "model units", truth: result.truth[i],
                     errorPercent: 100 * result.relativeErrors[i])
         }
-        report.notes = [ReportNote(.info, "Start values: " + zip(result.parameters, result.start).map { "\($0) = \($1)" }.joined(separator: ", "))]
+        report.lossCurve = LossCurve(iteration: result.losses.indices.map(Double.init), loss: result.losses,
+                                     label: "Σ ((window mean − target)/scale)²")
+        report.notes = [ReportNote(.info, "Start values: " + zip(result.parameters, result.start).map { "\($0) = " + String(format: "%.6g", $1) }.joined(separator: ", "))]
         _ = try ReportWriter.write(report, to: folder)
         try AtomicFile.write(String(format: "{\n  \"fit_wall_seconds\" : %.3f\n}\n", result.wallSeconds),
                              to: (folder as NSString).appendingPathComponent("timing.json"))

@@ -16,6 +16,8 @@ public struct FitBenchmarkResult: Sendable {
     public var wallSeconds: Double
     /// The straight-through gradient's settings the fit ran with.
     public var options: GradientOptions
+    /// The loss at every iteration (before its step): how far the fit had converged.
+    public var losses: [Double]
 }
 
 /// Sizes of a benchmark fit.
@@ -105,6 +107,7 @@ public enum FitBenchmarks {
                                   estimate: estimate, relativeErrors: zip(estimate, trueValues).map { $0 / $1 - 1 },
                                   targetTrajectories: size.targetTrajectories,
                                   trajectoriesPerIteration: size.trajectoriesPerIteration, iterations: size.iterations,
-                                  wallSeconds: EngineBenchmark.seconds(clock.now - t0), options: options)
+                                  wallSeconds: EngineBenchmark.seconds(clock.now - t0), options: options,
+                                  losses: result.losses)
     }
 }

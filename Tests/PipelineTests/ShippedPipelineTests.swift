@@ -78,6 +78,12 @@ final class ShippedPipelineTests: XCTestCase {
             XCTAssertTrue(summary.contains(sizes.contains("runner-up") ? "chosen reaction and runner-up" : "all competing reactions"), summary)
             XCTAssertTrue(summary.contains(sizes.contains("0.25") ? "\"0.25\"" : "\"0.5\""), summary)
             if name == "oscillator" { oscillatorErrors.append(errors) }
+            // The loss of every iteration is in the report, and the fit from a wrong start lowered it.
+            let json = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(summary.utf8)) as? [String: Any])
+            let curve = try XCTUnwrap(json["lossCurve"] as? [String: Any], "\(name): no lossCurve")
+            let losses = try XCTUnwrap(curve["loss"] as? [Double])
+            XCTAssertEqual(losses.count, name == "dimerization" ? 300 : 24)
+            XCTAssertLessThan(losses.suffix(losses.count / 4).reduce(0, +) / Double(losses.count / 4), losses[0], name)
         }
         // Same targets and seeds, another surrogate: another estimate.
         XCTAssertNotEqual(oscillatorErrors.first, oscillatorErrors.last)
