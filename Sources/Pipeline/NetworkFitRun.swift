@@ -37,6 +37,11 @@ struct NetworkFitRun {
             RateRow(name: result.parameters[i], value: result.estimate[i], unit: "model units", truth: result.truth[i],
                     errorPercent: 100 * result.relativeErrors[i])
         }
+        var quality = FitQuality(rSquared: zip(result.observableNames, result.rSquared).map { LabelledValue("mean \($0) per window", $1) },
+                                 route: "differentiable SSA (straight-through gradient, window means)",
+                                 iterations: result.iterations, wallTime: result.wallSeconds)
+        quality.rSquaredCeiling = zip(result.observableNames, result.rSquaredAtTruth).map { LabelledValue("mean \($0) per window", $1) }
+        report.fitQuality = quality
         report.lossCurve = LossCurve(iteration: result.losses.indices.map(Double.init), loss: result.losses,
                                      label: "Σ ((window mean − target)/scale)²")
         report.notes = [ReportNote(.info, "Start values: " + zip(result.parameters, result.start).map { "\($0) = " + String(format: "%.6g", $1) }.joined(separator: ", "))]

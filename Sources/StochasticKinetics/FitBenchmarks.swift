@@ -18,6 +18,13 @@ public struct FitBenchmarkResult: Sendable {
     public var options: GradientOptions
     /// The loss at every iteration (before its step): how far the fit had converged.
     public var losses: [Double]
+    /// The fitted observables (species names) and, per observable, R² of the window means
+    /// simulated at the estimate against the target's, 1 − Σ(m − target)²/Σ(target − mean)²,
+    /// next to what the true parameters score on an ensemble of the same size (the target's noise
+    /// alone). Both from fresh ensembles of `targetTrajectories`, not counted in `wallSeconds`.
+    public var observableNames: [String]
+    public var rSquared: [Double]
+    public var rSquaredAtTruth: [Double]
 }
 
 /// Sizes of a benchmark fit.
@@ -42,7 +49,7 @@ public enum FitBenchmarks {
                                     temperature: Double = 0.5) throws -> FitBenchmarkResult {
         let model = BenchmarkModels.dimerization
         let windows: [ClosedRange<Double>] = [0...0.05, 0.05...0.1, 0.1...0.2, 0.2...0.4, 0.4...0.8, 0.8...1.6, 1.6...3.2]
-        return try run(network: model.network, observables: [model.observable], windows: windows, scales: [1],
+        return try run(network: model.network, observables: [model.observable], observableNames: ["A"], windows: windows, scales: [1],
                        fitted: ["kf", "kb"], startFactors: [3, 0.5], size: size, seed: seed, threads: threads,
                        options: GradientOptions(temperature: temperature, truncation: nil))
     }
@@ -57,7 +64,8 @@ public enum FitBenchmarks {
             throw KineticsError.malformedModel("oscillator lacks A or R")
         }
         let windows: [ClosedRange<Double>] = (0..<12).map { Double($0)...Double($0 + 1) }
-        return try run(network: network, observables: [.species(a, of: network), .species(r, of: network)], windows: windows,
+        return try run(network: network, observables: [.species(a, of: network), .species(r, of: network)],
+                       observableNames: ["A", "R"], windows: windows,
                        scales: [100, 100], fitted: ["betaA", "deltaR"], startFactors: [1.3, 0.75], size: size,
                        seed: seed, threads: threads,
                        options: GradientOptions(temperature: temperature, truncation: nil, relaxation: relaxation))
@@ -75,13 +83,15 @@ public enum FitBenchmarks {
         let network = try StarChannel.network(opening: [2000, 1500, 600], closing: [3000, 800, 5000])
         let edges: [Double] = [0, 1e-4, 2e-4, 4e-4, 8e-4, 1.6e-3, 3.2e-3, 6.4e-3]
         let windows: [ClosedRange<Double>] = (0..<7).map { edges[$0]...edges[$0 + 1] }
-        return try run(network: network, observables: (1...3).map { .species($0, of: network) }, windows: windows,
+        return try run(network: network, observables: (1...3).map { .species($0, of: network) },
+                       observableNames: ["O1", "O2", "O3"], windows: windows,
                        scales: [0.1, 0.1, 0.1], fitted: ["c1", "c2", "c3"], startFactors: [1.3, 0.75, 1.3],
                        size: size, seed: seed, threads: threads,
                        options: options)
     }
 
-    static func run(network: ReactionNetwork, observables: [Observable], windows: [ClosedRange<Double>], scales: [Double],
+    static func run(network: ReactionNetwork, observables: [Observable], observableNames: [String],
+                    windows: [ClosedRange<Double>], scales: [Double],
                     fitted names: [String], startFactors: [Double], size: FitBenchmarkSize, seed: UInt64,
                     threads: Int?, options: GradientOptions) throws -> FitBenchmarkResult {
         let clock = ContinuousClock(), t0 = clock.now
@@ -102,12 +112,28 @@ public enum FitBenchmarks {
         let result = try fit.run(start: start, iterations: size.iterations,
                                  schedule: .exponentialDecay(initial: 0.05, final: 0.005, iterations: size.iterations),
                                  seed: seed, threads: threads)
+        let wall = EngineBenchmark.seconds(clock.now - t0)
         let estimate = indices.map { libmExp(result.estimate[$0]) }, trueValues = indices.map { libmExp(truth[$0]) }
+        let atEstimate = try WindowAverageFit.windowMeans(network: network, observables: observables, windows: windows,
+                                                          coordinates: result.estimate, trajectories: size.targetTrajectories,
+                                                          seed: seed &+ 2_000_003, threads: threads)
+        let atTruth = try WindowAverageFit.windowMeans(network: network, observables: observables, windows: windows,
+                                                       trajectories: size.targetTrajectories, seed: seed &+ 3_000_003,
+                                                       threads: threads)
         return FitBenchmarkResult(parameters: names, truth: trueValues, start: indices.map { libmExp(start[$0]) },
                                   estimate: estimate, relativeErrors: zip(estimate, trueValues).map { $0 / $1 - 1 },
                                   targetTrajectories: size.targetTrajectories,
                                   trajectoriesPerIteration: size.trajectoriesPerIteration, iterations: size.iterations,
-                                  wallSeconds: EngineBenchmark.seconds(clock.now - t0), options: options,
-                                  losses: result.losses)
+                                  wallSeconds: wall, options: options, losses: result.losses, observableNames: observableNames,
+                                  rSquared: zip(atEstimate, targets).map { rSquared($0, $1) },
+                                  rSquaredAtTruth: zip(atTruth, targets).map { rSquared($0, $1) })
+    }
+
+    /// 1 − Σ(model − target)²/Σ(target − mean target)² (0/0 — a flat target matched exactly — is 1).
+    static func rSquared(_ model: [Double], _ target: [Double]) -> Double {
+        let mean = target.reduce(0, +) / Double(max(target.count, 1))
+        let residual = zip(model, target).reduce(0) { $0 + ($1.0 - $1.1) * ($1.0 - $1.1) }
+        let total = target.reduce(0) { $0 + ($1 - mean) * ($1 - mean) }
+        return total > 0 ? 1 - residual / total : (residual == 0 ? 1 : -.infinity)
     }
 }

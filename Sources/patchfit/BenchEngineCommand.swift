@@ -220,6 +220,10 @@ struct BenchEngineCommand: ParsableCommand {
                 print(String(format: "  %-8@ truth %10.5g  start %10.5g  estimate %10.5g  error %+.3f %%",
                              r.parameters[k], r.truth[k], r.start[k], r.estimate[k], 100 * r.relativeErrors[k]))
             }
+            for (o, name) in r.observableNames.enumerated() {
+                print(String(format: "  R² of mean %@ per window: %.5f (the true rates on an ensemble of the target's size: %.5f)",
+                             name, r.rSquared[o], r.rSquaredAtTruth[o]))
+            }
         }
     }
 }

@@ -84,6 +84,14 @@ final class ShippedPipelineTests: XCTestCase {
             let losses = try XCTUnwrap(curve["loss"] as? [Double])
             XCTAssertEqual(losses.count, name == "dimerization" ? 300 : 24)
             XCTAssertLessThan(losses.suffix(losses.count / 4).reduce(0, +) / Double(losses.count / 4), losses[0], name)
+            // R² of the window means per observable, beside what the true rates score.
+            let quality = try XCTUnwrap(json["fitQuality"] as? [String: Any], "\(name): no fitQuality")
+            let r2 = try XCTUnwrap(quality["rSquared"] as? [[String: Any]]).compactMap { $0["value"] as? Double }
+            let ceiling = try XCTUnwrap(quality["rSquaredCeiling"] as? [[String: Any]]).compactMap { $0["value"] as? Double }
+            print("\(name) R² \(r2), at the truth \(ceiling)")
+            XCTAssertEqual(r2.count, name == "dimerization" ? 1 : 2)
+            XCTAssertEqual(ceiling.count, r2.count)
+            for (fit, truth) in zip(r2, ceiling) { XCTAssertGreaterThan(fit, min(0.9, truth - 0.05), name) }
         }
         // Same targets and seeds, another surrogate: another estimate.
         XCTAssertNotEqual(oscillatorErrors.first, oscillatorErrors.last)

@@ -102,10 +102,13 @@ public enum RecordingPage {
         guard let q = quality else { return absent("No fit-quality figures (no fit in this run).") }
         var rows: [[String]] = [["Route", q.route]]
         rows.append(["Log-likelihood", optional(q.logLikelihood) { NumberText.fixed($0, decimals: 2) }])
+        // Three decimals, five where both round to 1.000 (window means of a good fit: 0.9999…).
         for r2 in q.rSquared {
-            var text = NumberText.fixed(r2.value, decimals: 3)
-            if let ceiling = q.rSquaredCeiling.first(where: { $0.label == r2.label }) {
-                text += " (a perfect model: \(NumberText.fixed(ceiling.value, decimals: 3)))"
+            let ceiling = q.rSquaredCeiling.first(where: { $0.label == r2.label })
+            let decimals = min(r2.value, ceiling?.value ?? r2.value) > 0.9995 ? 5 : 3
+            var text = NumberText.fixed(r2.value, decimals: decimals)
+            if let ceiling {
+                text += " (a perfect model: \(NumberText.fixed(ceiling.value, decimals: decimals)))"
             }
             rows.append(["R², \(r2.label)", text])
         }
