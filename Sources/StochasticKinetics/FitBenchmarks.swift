@@ -74,7 +74,8 @@ public enum FitBenchmarks {
     /// A single channel whose closed state has three exits (`StarChannel`; openings c 2000,
     /// 1500, 600 s⁻¹, closings o 3000, 800, 5000 s⁻¹), started closed: the three opening rates —
     /// the competing exits of C — from a start 30 % off (× 1.3, 0.75, 1.3; the closing rates held
-    /// at truth: O3's fast closing makes (c3, o3) a ridge when both are free), matching the mean
+    /// at truth: with both free, O3's fast closing leaves a shallow valley along (c3, o3) that 400
+    /// iterations do not descend — README), matching the mean
     /// occupancy of each open state on 7 log-spaced windows up to 6.4 ms. The choice in C has
     /// three competitors, so the relaxation, τ and K matter (README, "Bias of ∂Popen where three
     /// exits compete").
