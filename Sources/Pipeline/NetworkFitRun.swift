@@ -26,8 +26,9 @@ struct NetworkFitRun {
                                                 Setting("target trajectories", String(n.targetTrajectories)),
                                                 Setting("trajectories per iteration", String(n.trajectories)),
                                                 Setting("iterations", String(n.iterations)), Setting("seed", String(n.seed)),
-                                                Setting("surrogate softmax", n.relaxation == "all" ? "all competing reactions" : "chosen reaction and runner-up"),
-                                                Setting("temperature τ", String(n.temperature)),
+                                                Setting("surrogate softmax", result.options.relaxation == .allReactions
+                                                        ? "all competing reactions" : "chosen reaction and runner-up"),
+                                                Setting("temperature τ", String(result.options.temperature)),
                                                 Setting("optimiser", "Adam 0.05 → 0.005, mean of the last 25 % iterates")])
         report.truthComparison = result.parameters.indices.map { i in
             TruthRow(quantity: result.parameters[i], truth: result.truth[i], fit: result.estimate[i], unit: "",
@@ -37,10 +38,11 @@ struct NetworkFitRun {
             RateRow(name: result.parameters[i], value: result.estimate[i], unit: "model units", truth: result.truth[i],
                     errorPercent: 100 * result.relativeErrors[i])
         }
-        var quality = FitQuality(rSquared: zip(result.observableNames, result.rSquared).map { LabelledValue("mean \($0) per window", $1) },
+        let labels = result.observableNames.map { "mean \($0) per window" }
+        var quality = FitQuality(rSquared: zip(labels, result.rSquared).map { LabelledValue($0, $1) },
                                  route: "differentiable SSA (straight-through gradient, window means)",
                                  iterations: result.iterations, wallTime: result.wallSeconds)
-        quality.rSquaredCeiling = zip(result.observableNames, result.rSquaredAtTruth).map { LabelledValue("mean \($0) per window", $1) }
+        quality.rSquaredCeiling = zip(labels, result.rSquaredAtTruth).map { LabelledValue($0, $1) }
         report.fitQuality = quality
         report.lossCurve = LossCurve(iteration: result.losses.indices.map(Double.init), loss: result.losses,
                                      label: "Σ ((window mean − target)/scale)²")
