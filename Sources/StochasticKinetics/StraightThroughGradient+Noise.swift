@@ -85,22 +85,41 @@ struct RunnerUpNoise {
         // sequence through the SplitMix64 finaliser, i.e. a SplitMix64 stream.
         let bits = SplitMix64.mix(key &+ (UInt64(m) &+ 3) &* 0x9E37_79B9_7F4A_7C15)
         let target = (Double(bits >> 11) + 0.5) * 0x1.0p-53 * race
-        // Inverse transform over the a_j before and after the chosen one (two loops, so no
-        // per-step test for r); reactions with a_j = 0 cannot be the first to pass the target.
-        var sum = 0.0, found = -1
-        for j in 0..<r {
-            sum += a[j]
-            if sum > target { found = j; break }
+        other = Self.select(target: target, a: a, count: m, chosen: r)
+    }
+
+    /// The first j ≠ r whose cumulative propensity (r left out, network order) exceeds `target`.
+    /// The running sum advances a pair of reactions at a time (the pair's own sum is off the
+    /// chain), which halves the chain of dependent additions that the scan waits on; the pair
+    /// holding r contributes its other reaction only. Reactions with a_j = 0 cannot be the first to
+    /// pass the target.
+    @inline(__always)
+    static func select(target: Double, a: UnsafePointer<Double>, count m: Int, chosen r: Int) -> Int {
+        var sum = 0.0
+        let chosenPair = r >> 1, pairs = m >> 1
+        for p in 0..<chosenPair {
+            let j = p &<< 1, next = sum + (a[j] + a[j &+ 1])
+            if next > target { return sum + a[j] > target ? j : j &+ 1 }
+            sum = next
         }
-        if found < 0 {
-            for j in (r + 1)..<m {
-                sum += a[j]
-                if sum > target { found = j; break }
-            }
+        let partner = r ^ 1
+        if partner < m {
+            sum += a[partner]
+            if sum > target { return partner }
+        }
+        for p in (chosenPair &+ 1)..<max(pairs, chosenPair &+ 1) {
+            let j = p &<< 1, next = sum + (a[j] + a[j &+ 1])
+            if next > target { return sum + a[j] > target ? j : j &+ 1 }
+            sum = next
+        }
+        if m & 1 == 1 && m &- 1 != r && m &- 1 != partner {
+            sum += a[m &- 1]
+            if sum > target { return m &- 1 }
         }
         // The target can reach the total only by rounding: the last competitor then.
-        if found < 0 { for j in 0..<m where j != r && a[j] > 0 { found = j } }
-        other = found
+        var last = -1
+        for j in 0..<m where j != r && a[j] > 0 { last = j }
+        return last
     }
 }
 

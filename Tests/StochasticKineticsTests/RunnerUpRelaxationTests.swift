@@ -10,31 +10,36 @@ final class RunnerUpRelaxationTests: XCTestCase {
     /// probability a_o/(a0 − a_r) and its margin z_r − z_o has the CDF t/(1 + t),
     /// t = (e^μ − 1)·(a0 − a_r)/a0 — both for the runner-up draw and for the second-largest of
     /// the full set of perturbed logits (an independent construction of the same quantity).
+    /// The choices cover the selection's cases: r first, last, in the middle of an even and an odd
+    /// count, next to a zero propensity and as the odd count's unpaired last reaction.
     func testRunnerUpHasTheLawOfTheRaceRunnerUp() {
-        let a = [3.0, 0, 1, 5, 0.5, 2], chosen = 3
-        let a0 = a.reduce(0, +), race = a0 - a[chosen]
-        var probabilities: [Int: Double] = [:]
-        for j in a.indices where j != chosen && a[j] > 0 { probabilities[j] = a[j] / race }
-        let cdf = { (mu: Double) -> Double in
-            let t = (exp(mu) - 1) * race / a0
-            return t / (1 + t)
-        }
-        let events = 20_000
-        for relaxation in ChoiceRelaxation.allCases {
-            var counts: [Int: Int] = [:], margins: [Double] = []
-            for event in 1...events {
-                let z = StraightThroughGradient.perturbedLogits(propensities: a, chosen: chosen, noiseKey: 0x5EED, event: event,
-                                                                relaxation: relaxation)
-                let others = a.indices.filter { $0 != chosen && z[$0] > -.infinity }
-                if relaxation == .runnerUp { XCTAssertEqual(others.count, 1) }
-                let o = others.max { z[$0] < z[$1] }!
-                XCTAssertGreaterThan(z[chosen], z[o])
-                counts[o, default: 0] += 1
-                margins.append(z[chosen] - z[o])
+        let six = [3.0, 0, 1, 5, 0.5, 2], nine = [3.0, 0, 1, 5, 0.5, 2, 0, 4, 1.5]
+        for (a, chosen) in [(six, 3), (six, 0), (six, 5), (nine, 4), (nine, 7), (nine, 8)] {
+            let a0 = a.reduce(0, +), race = a0 - a[chosen]
+            var probabilities: [Int: Double] = [:]
+            for j in a.indices where j != chosen && a[j] > 0 { probabilities[j] = a[j] / race }
+            let cdf = { (mu: Double) -> Double in
+                let t = (exp(mu) - 1) * race / a0
+                return t / (1 + t)
             }
-            let (stat, dof) = chiSquare(counts: counts, probabilities: probabilities, total: events)
-            XCTAssertGreaterThan(chiSquarePValue(stat, dof: dof), 1e-3, "\(relaxation): runner-up frequencies")
-            XCTAssertLessThan(ksDistance(margins, cdf: cdf), ksCritical001(events), "\(relaxation): margin law")
+            let events = 20_000
+            for relaxation in ChoiceRelaxation.allCases {
+                var counts: [Int: Int] = [:], margins: [Double] = []
+                for event in 1...events {
+                    let z = StraightThroughGradient.perturbedLogits(propensities: a, chosen: chosen, noiseKey: 0x5EED,
+                                                                    event: event, relaxation: relaxation)
+                    let others = a.indices.filter { $0 != chosen && z[$0] > -.infinity }
+                    if relaxation == .runnerUp { XCTAssertEqual(others.count, 1) }
+                    let o = others.max { z[$0] < z[$1] }!
+                    XCTAssertGreaterThan(z[chosen], z[o])
+                    counts[o, default: 0] += 1
+                    margins.append(z[chosen] - z[o])
+                }
+                let label = "\(relaxation), m \(a.count), r \(chosen)"
+                let (stat, dof) = chiSquare(counts: counts, probabilities: probabilities, total: events)
+                XCTAssertGreaterThan(chiSquarePValue(stat, dof: dof), 1e-3, "\(label): runner-up frequencies")
+                XCTAssertLessThan(ksDistance(margins, cdf: cdf), ksCritical001(events), "\(label): margin law")
+            }
         }
     }
 
