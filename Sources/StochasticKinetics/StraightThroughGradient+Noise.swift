@@ -96,23 +96,24 @@ struct RunnerUpNoise {
     @inline(__always)
     static func select(target: Double, a: UnsafePointer<Double>, count m: Int, chosen r: Int) -> Int {
         var sum = 0.0
-        let chosenPair = r >> 1, pairs = m >> 1
-        for p in 0..<chosenPair {
-            let j = p &<< 1, next = sum + (a[j] + a[j &+ 1])
-            if next > target { return sum + a[j] > target ? j : j &+ 1 }
-            sum = next
+        // The pairs p in `pairs`: the first reaction past the target, or nil with `sum` advanced.
+        @inline(__always) func scan(pairs: Range<Int>) -> Int? {
+            for p in pairs {
+                let j = p &<< 1, next = sum + (a[j] + a[j &+ 1])
+                if next > target { return sum + a[j] > target ? j : j &+ 1 }
+                sum = next
+            }
+            return nil
         }
-        let partner = r ^ 1
+        let chosenPair = r >> 1, partner = r ^ 1
+        if let j = scan(pairs: 0..<chosenPair) { return j }
         if partner < m {
             sum += a[partner]
             if sum > target { return partner }
         }
-        for p in (chosenPair &+ 1)..<max(pairs, chosenPair &+ 1) {
-            let j = p &<< 1, next = sum + (a[j] + a[j &+ 1])
-            if next > target { return sum + a[j] > target ? j : j &+ 1 }
-            sum = next
-        }
-        if m & 1 == 1 && m &- 1 != r && m &- 1 != partner {
+        if let j = scan(pairs: (chosenPair &+ 1)..<max(m >> 1, chosenPair &+ 1)) { return j }
+        // An odd count's last reaction has no partner: it is stepped alone (unless it is r).
+        if m & 1 == 1 && m &- 1 != r {
             sum += a[m &- 1]
             if sum > target { return m &- 1 }
         }

@@ -21,7 +21,7 @@ extension StraightThroughGradient {
                                                 k: UnsafePointer<Double>) {
         let m = tables.reactionCount, sCount = tables.speciesCount, n = times.count
         let carries = options.truncation != 0, untruncated = Flags.untruncated
-        let invTau = 1 / options.temperature, power = SurrogatePower(temperature: options.temperature)
+        let power = SurrogatePower(temperature: options.temperature), invTau = power.inverseTemperature
         let first = tables.first, second = tables.second, offset = tables.offset
         let changeStart = kernel.changeStart, changeSpecies = kernel.changeSpecies, changeDelta = kernel.changeDelta
         let dependentStart = kernel.dependentStart, dependents = kernel.dependents

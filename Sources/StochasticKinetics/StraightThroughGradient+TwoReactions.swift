@@ -22,7 +22,7 @@ extension StraightThroughGradient {
                                                    xAdj: StoredStateAdjoint, k: UnsafePointer<Double>) -> SIMD2<Double> {
         let sCount = tables.speciesCount, n = times.count, blockSize = Self.twoReactionBlock
         let carries = options.truncation != 0, untruncated = Flags.untruncated
-        let invTau = 1 / options.temperature, power = SurrogatePower(temperature: options.temperature)
+        let power = SurrogatePower(temperature: options.temperature), invTau = power.inverseTemperature
         let first = tables.first, second = tables.second, offset = tables.offset
         let changeStart = kernel.changeStart, changeSpecies = kernel.changeSpecies, changeDelta = kernel.changeDelta
         // ν_0 − ν_1 over S + 1 slots (slot S, the constant, 0); per event of a block g, β and
