@@ -109,20 +109,21 @@ extension StraightThroughGradient {
         // Segment N: its direct state adjoint enters the youngest bucket.
         if carries { xAdj.copy(segment: n, to: ring) }
         var head = 0                                   // ring slot of age 0
+        let resumPeriod = max(buckets, 64)
         var timeBar = 0.0                              // total adjoint of τ_event
         var event = n
         while event >= 1 {
             let r = Int(reactions[event - 1])
             timeBar += tAdj[event - 1]
-            // x̄′ = Σ of the live buckets (adjoint of the state after the event).
+            // x̄′ = Σ of the live buckets (adjoint of the state after the event). With K ≥ 2 the sum
+            // is carried (the new bucket in, the oldest out: O(S) per event whatever K) and formed
+            // afresh every `resumPeriod` events, so its rounding cannot drift.
             var live = false
             if carries {
-                if buckets > 1 {
+                if buckets > 1 && (n - event) % resumPeriod == 0 {
                     for s in 0..<sCount { sumBuckets[s] = 0 }
-                    var slot = head
-                    for _ in 0..<buckets {
+                    for slot in 0..<buckets {
                         for s in 0..<sCount { sumBuckets[s] += ring[slot * sCount + s] }
-                        slot = slot + 1 == buckets ? 0 : slot + 1
                     }
                 }
                 for s in 0..<sCount where xBarNext[s] != 0 { live = true; break }
@@ -217,10 +218,14 @@ extension StraightThroughGradient {
                 for s in 0..<(ringSlots * sCount) { ring[s] = 0 }
                 head = 0
                 for s in 0..<sCount { ring[s] = cBar[s] }
+                if buckets > 1 { for s in 0..<sCount { sumBuckets[s] = cBar[s] } }
             } else if truncation == nil {
                 for s in 0..<sCount { ring[s] += cBar[s] }
             } else if carries {
                 head = head == 0 ? buckets - 1 : head - 1
+                if buckets > 1 {
+                    for s in 0..<sCount { sumBuckets[s] += cBar[s] - ring[head * sCount + s] }
+                }
                 for s in 0..<sCount { ring[head * sCount + s] = cBar[s] }
             }
             event -= 1

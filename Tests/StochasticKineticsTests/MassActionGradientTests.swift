@@ -71,6 +71,23 @@ final class MassActionGradientTests: XCTestCase {
 
     /// K ≥ 2 and supplied laws are not the sparse loop's: they take the general loop (same result
     /// with the flag on or off).
+    /// K at least the path's event count drops nothing, so it is the untruncated gradient to
+    /// rounding, with and without barriers. K ≥ 2 carries the sum of its K buckets (the new one in,
+    /// the oldest out) and re-forms it every max(K, 64) events: K = 3000 over ~2000 events passes
+    /// both paths, and a carried sum that lost or double-counted a bucket would miss by far more
+    /// than 1e-10.
+    func testTruncationBeyondThePathIsNoTruncation() throws {
+        let (_, network, observable) = try networks()[0]
+        for barriers in [0, 7] {
+            let deep = try gradients(network, observable: observable, horizon: .events(2000), seed: 4,
+                                     options: GradientOptions(truncation: 3000), barriersEvery: barriers)
+            let none = try gradients(network, observable: observable, horizon: .events(2000), seed: 4,
+                                     options: GradientOptions(truncation: nil), barriersEvery: barriers)
+            XCTAssertEqual(deep.path.eventCount, 2000)
+            assertClose(deep.general, none.general, relative: 1e-10, "K 3000 vs none, barriers \(barriers)")
+        }
+    }
+
     func testOtherSettingsTakeTheGeneralLoop() throws {
         let (_, network, observable) = try networks()[0]
         let g = try gradients(network, observable: observable, horizon: .events(2000), seed: 2,
