@@ -39,36 +39,142 @@ public struct FitBenchmarkSize: Sendable {
     }
 }
 
-/// Fits from a wrong, ratio-breaking start to targets simulated at the true rates (independent
-/// seeds), by `WindowAverageFit` with Adam 0.05 → 0.005 and averaging of the last 25 % iterates.
+/// One benchmark's fitting problem before its sizes are chosen: the model, what is matched
+/// (window means of observables), which rates are fitted and where they start.
+public struct FitBenchmarkProblem: Sendable {
+    public var network: ReactionNetwork
+    public var observables: [Observable]
+    public var observableNames: [String]
+    public var windows: [ClosedRange<Double>]
+    /// Per-observable residual scales of the loss.
+    public var scales: [Double]
+    /// The fitted rates (parameter names) and their starts as multiples of the truth.
+    public var fitted: [String]
+    public var startFactors: [Double]
+    public var options: GradientOptions
+
+    /// The fitted rates' coordinate indices.
+    func fittedIndices() throws -> [Int] {
+        try fitted.map { name -> Int in
+            guard let k = network.parameterIndex(name) else { throw KineticsError.malformedModel("no parameter \(name)") }
+            return k
+        }
+    }
+
+    /// The target window means at the true rates (stream seed + 1000003), the loss against them
+    /// and the start coordinates.
+    func setUp(targetTrajectories: Int, trajectoriesPerIteration: Int, seed: UInt64,
+               threads: Int?) throws -> (fit: WindowAverageFit, start: [Double], indices: [Int]) {
+        let indices = try fittedIndices()
+        let truth = network.parameterCoordinates
+        let targets = try WindowAverageFit.windowMeans(network: network, observables: observables, windows: windows,
+                                                       trajectories: targetTrajectories, seed: seed &+ 1_000_003,
+                                                       threads: threads)
+        var mask = [Bool](repeating: false, count: truth.count)
+        var start = truth
+        for (i, k) in indices.enumerated() { mask[k] = true; start[k] += libmLog(startFactors[i]) }
+        let fit = try WindowAverageFit(network: network, observables: observables, windows: windows, targets: targets,
+                                       scales: scales, trajectoriesPerIteration: trajectoriesPerIteration,
+                                       options: options, fitted: mask)
+        return (fit, start, indices)
+    }
+
+    /// Fits from the start to targets simulated at the true rates (independent seeds) by
+    /// `WindowAverageFit` with Adam 0.05 → 0.005, the estimate the mean of the last 25 % iterates.
+    public func fit(size: FitBenchmarkSize, seed: UInt64 = 1, threads: Int? = nil) throws -> FitBenchmarkResult {
+        let clock = ContinuousClock(), t0 = clock.now
+        let (fit, start, indices) = try setUp(targetTrajectories: size.targetTrajectories,
+                                              trajectoriesPerIteration: size.trajectoriesPerIteration, seed: seed, threads: threads)
+        let result = try fit.run(start: start, iterations: size.iterations,
+                                 schedule: .exponentialDecay(initial: 0.05, final: 0.005, iterations: size.iterations),
+                                 seed: seed, threads: threads)
+        let wall = EngineBenchmark.seconds(clock.now - t0)
+        let truth = network.parameterCoordinates
+        let estimate = indices.map { libmExp(result.estimate[$0]) }, trueValues = indices.map { libmExp(truth[$0]) }
+        let atEstimate = try WindowAverageFit.windowMeans(network: network, observables: observables, windows: windows,
+                                                          coordinates: result.estimate, trajectories: size.targetTrajectories,
+                                                          seed: seed &+ 2_000_003, threads: threads)
+        let atTruth = try WindowAverageFit.windowMeans(network: network, observables: observables, windows: windows,
+                                                       trajectories: size.targetTrajectories, seed: seed &+ 3_000_003,
+                                                       threads: threads)
+        return FitBenchmarkResult(parameters: fitted, truth: trueValues, start: indices.map { libmExp(start[$0]) },
+                                  estimate: estimate, relativeErrors: zip(estimate, trueValues).map { $0 / $1 - 1 },
+                                  targetTrajectories: size.targetTrajectories,
+                                  trajectoriesPerIteration: size.trajectoriesPerIteration, iterations: size.iterations,
+                                  wallSeconds: wall, options: options, losses: result.losses, observableNames: observableNames,
+                                  rSquared: zip(atEstimate, fit.targets).map { FitBenchmarks.rSquared($0, $1) },
+                                  rSquaredAtTruth: zip(atTruth, fit.targets).map { FitBenchmarks.rSquared($0, $1) })
+    }
+
+    /// The straight-through gradient at the start against central finite differences of the same
+    /// loss (`WindowAverageFit.gradientCheck`): whether a fit from there can trust its gradient.
+    public func gradientCheck(targetTrajectories: Int, trajectories: Int, step: Double = 0.1, seed: UInt64 = 1,
+                              threads: Int? = nil) throws -> GradientCheck {
+        let (fit, start, _) = try setUp(targetTrajectories: targetTrajectories, trajectoriesPerIteration: trajectories,
+                                        seed: seed, threads: threads)
+        return try fit.gradientCheck(coordinates: start, step: step, seed: seed, threads: threads)
+    }
+}
+
+/// The paper's synthetic benchmarks: fits from wrong, ratio-breaking starts to targets simulated
+/// at the true rates (`FitBenchmarkProblem.fit`).
 public enum FitBenchmarks {
     /// 2A ⇌ A₂ from A(0) = 100: both rates from kf × 3, kb ÷ 2; mean A on 7 log-spaced windows
     /// up to t = 3.2; untruncated straight-through gradient (copy numbers, README "Choosing K") at
     /// temperature `temperature` (two reactions: every relaxation is the same estimator).
-    public static func dimerization(size: FitBenchmarkSize, seed: UInt64 = 1, threads: Int? = nil,
-                                    temperature: Double = 0.5) throws -> FitBenchmarkResult {
+    public static func dimerizationProblem(temperature: Double = 0.5) -> FitBenchmarkProblem {
         let model = BenchmarkModels.dimerization
         let windows: [ClosedRange<Double>] = [0...0.05, 0.05...0.1, 0.1...0.2, 0.2...0.4, 0.4...0.8, 0.8...1.6, 1.6...3.2]
-        return try run(network: model.network, observables: [model.observable], observableNames: ["A"], windows: windows, scales: [1],
-                       fitted: ["kf", "kb"], startFactors: [3, 0.5], size: size, seed: seed, threads: threads,
-                       options: GradientOptions(temperature: temperature, truncation: nil))
+        return FitBenchmarkProblem(network: model.network, observables: [model.observable], observableNames: ["A"],
+                                   windows: windows, scales: [1], fitted: ["kf", "kb"], startFactors: [3, 0.5],
+                                   options: GradientOptions(temperature: temperature, truncation: nil))
     }
 
-    /// Vilar et al. (2002): βA (activator translation) × 1.3 and δR (repressor decay) × 0.75,
-    /// matching the mean A and R over the first pulse (hourly windows, 0–12 h).
-    /// `relaxation`: the choice's softmax over all reactions or the runner-up only; `temperature` its τ.
-    public static func oscillator(size: FitBenchmarkSize, seed: UInt64 = 1, threads: Int? = nil,
-                                  relaxation: ChoiceRelaxation = .allReactions, temperature: Double = 0.5) throws -> FitBenchmarkResult {
+    /// `dimerizationProblem` fitted at `size`.
+    public static func dimerization(size: FitBenchmarkSize, seed: UInt64 = 1, threads: Int? = nil,
+                                    temperature: Double = 0.5) throws -> FitBenchmarkResult {
+        try dimerizationProblem(temperature: temperature).fit(size: size, seed: seed, threads: threads)
+    }
+
+    /// Vilar et al. (2002): by default βA (activator translation) × 1.3 and δR (repressor decay)
+    /// × 0.75, matching the mean A and R over the first pulse (hourly windows, 0–12 h); untruncated
+    /// gradient. `fitted`: the rates to recover (parameter names), the rest held at truth;
+    /// `startFactors`: their starts as multiples of the truth (default × 1.3, × 0.75, × 1.3, … in
+    /// that order). `relaxation`: the choice's softmax over all reactions or the runner-up only;
+    /// `temperature` its τ.
+    /// - Throws: `invalidArgument` for an unknown, repeated or empty list of names, or start
+    ///   factors that are not one positive number per fitted rate.
+    public static func oscillatorProblem(fitted: [String] = ["betaA", "deltaR"], startFactors: [Double]? = nil,
+                                         relaxation: ChoiceRelaxation = .allReactions,
+                                         temperature: Double = 0.5) throws -> FitBenchmarkProblem {
         let network = BenchmarkModels.oscillator.network
         guard let a = network.speciesIndex("A"), let r = network.speciesIndex("R") else {
             throw KineticsError.malformedModel("oscillator lacks A or R")
         }
+        let known = network.parameters.map(\.name)
+        if let unknown = fitted.first(where: { !known.contains($0) }) {
+            throw KineticsError.invalidArgument("the oscillator has no rate \(unknown) (it has \(known.joined(separator: ", ")))")
+        }
+        guard !fitted.isEmpty, Set(fitted).count == fitted.count else {
+            throw KineticsError.invalidArgument("fit a non-empty list of distinct oscillator rates")
+        }
+        let factors = startFactors ?? fitted.indices.map { $0 % 2 == 0 ? 1.3 : 0.75 }
+        guard factors.count == fitted.count, factors.allSatisfy({ $0 > 0 && $0.isFinite }) else {
+            throw KineticsError.invalidArgument("give one positive start factor per fitted rate (\(fitted.count))")
+        }
         let windows: [ClosedRange<Double>] = (0..<12).map { Double($0)...Double($0 + 1) }
-        return try run(network: network, observables: [.species(a, of: network), .species(r, of: network)],
-                       observableNames: ["A", "R"], windows: windows,
-                       scales: [100, 100], fitted: ["betaA", "deltaR"], startFactors: [1.3, 0.75], size: size,
-                       seed: seed, threads: threads,
-                       options: GradientOptions(temperature: temperature, truncation: nil, relaxation: relaxation))
+        return FitBenchmarkProblem(network: network, observables: [.species(a, of: network), .species(r, of: network)],
+                                   observableNames: ["A", "R"], windows: windows, scales: [100, 100],
+                                   fitted: fitted, startFactors: factors,
+                                   options: GradientOptions(temperature: temperature, truncation: nil, relaxation: relaxation))
+    }
+
+    /// `oscillatorProblem` fitted at `size`.
+    public static func oscillator(size: FitBenchmarkSize, seed: UInt64 = 1, threads: Int? = nil,
+                                  fitted: [String] = ["betaA", "deltaR"], startFactors: [Double]? = nil,
+                                  relaxation: ChoiceRelaxation = .allReactions, temperature: Double = 0.5) throws -> FitBenchmarkResult {
+        try oscillatorProblem(fitted: fitted, startFactors: startFactors, relaxation: relaxation, temperature: temperature)
+            .fit(size: size, seed: seed, threads: threads)
     }
 
     /// A single channel whose closed state has three exits (`StarChannel`; openings c 2000,
@@ -84,50 +190,10 @@ public enum FitBenchmarks {
         let network = try StarChannel.network(opening: [2000, 1500, 600], closing: [3000, 800, 5000])
         let edges: [Double] = [0, 1e-4, 2e-4, 4e-4, 8e-4, 1.6e-3, 3.2e-3, 6.4e-3]
         let windows: [ClosedRange<Double>] = (0..<7).map { edges[$0]...edges[$0 + 1] }
-        return try run(network: network, observables: (1...3).map { .species($0, of: network) },
-                       observableNames: ["O1", "O2", "O3"], windows: windows,
-                       scales: [0.1, 0.1, 0.1], fitted: ["c1", "c2", "c3"], startFactors: [1.3, 0.75, 1.3],
-                       size: size, seed: seed, threads: threads,
-                       options: options)
-    }
-
-    static func run(network: ReactionNetwork, observables: [Observable], observableNames: [String],
-                    windows: [ClosedRange<Double>], scales: [Double],
-                    fitted names: [String], startFactors: [Double], size: FitBenchmarkSize, seed: UInt64,
-                    threads: Int?, options: GradientOptions) throws -> FitBenchmarkResult {
-        let clock = ContinuousClock(), t0 = clock.now
-        let indices = try names.map { name -> Int in
-            guard let k = network.parameterIndex(name) else { throw KineticsError.malformedModel("no parameter \(name)") }
-            return k
-        }
-        let truth = network.parameterCoordinates
-        let targets = try WindowAverageFit.windowMeans(network: network, observables: observables, windows: windows,
-                                                       trajectories: size.targetTrajectories, seed: seed &+ 1_000_003,
-                                                       threads: threads)
-        var mask = [Bool](repeating: false, count: truth.count)
-        var start = truth
-        for (i, k) in indices.enumerated() { mask[k] = true; start[k] += libmLog(startFactors[i]) }
-        let fit = try WindowAverageFit(network: network, observables: observables, windows: windows, targets: targets,
-                                       scales: scales, trajectoriesPerIteration: size.trajectoriesPerIteration,
-                                       options: options, fitted: mask)
-        let result = try fit.run(start: start, iterations: size.iterations,
-                                 schedule: .exponentialDecay(initial: 0.05, final: 0.005, iterations: size.iterations),
-                                 seed: seed, threads: threads)
-        let wall = EngineBenchmark.seconds(clock.now - t0)
-        let estimate = indices.map { libmExp(result.estimate[$0]) }, trueValues = indices.map { libmExp(truth[$0]) }
-        let atEstimate = try WindowAverageFit.windowMeans(network: network, observables: observables, windows: windows,
-                                                          coordinates: result.estimate, trajectories: size.targetTrajectories,
-                                                          seed: seed &+ 2_000_003, threads: threads)
-        let atTruth = try WindowAverageFit.windowMeans(network: network, observables: observables, windows: windows,
-                                                       trajectories: size.targetTrajectories, seed: seed &+ 3_000_003,
-                                                       threads: threads)
-        return FitBenchmarkResult(parameters: names, truth: trueValues, start: indices.map { libmExp(start[$0]) },
-                                  estimate: estimate, relativeErrors: zip(estimate, trueValues).map { $0 / $1 - 1 },
-                                  targetTrajectories: size.targetTrajectories,
-                                  trajectoriesPerIteration: size.trajectoriesPerIteration, iterations: size.iterations,
-                                  wallSeconds: wall, options: options, losses: result.losses, observableNames: observableNames,
-                                  rSquared: zip(atEstimate, targets).map { rSquared($0, $1) },
-                                  rSquaredAtTruth: zip(atTruth, targets).map { rSquared($0, $1) })
+        return try FitBenchmarkProblem(network: network, observables: (1...3).map { .species($0, of: network) },
+                                       observableNames: ["O1", "O2", "O3"], windows: windows, scales: [0.1, 0.1, 0.1],
+                                       fitted: ["c1", "c2", "c3"], startFactors: [1.3, 0.75, 1.3], options: options)
+            .fit(size: size, seed: seed, threads: threads)
     }
 
     /// 1 − Σ(model − target)²/Σ(target − mean target)² (0/0 — a flat target matched exactly — is 1).

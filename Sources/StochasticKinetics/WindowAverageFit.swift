@@ -75,12 +75,11 @@ public struct WindowAverageFit: Sendable {
         let paths = try ensemble.simulate(coordinates: theta, trajectories: trajectoriesPerIteration, horizon: .time(horizon),
                                           seed: seed, threads: threads)
         let m = Self.means(paths, network: network, observables: observables, windows: windows)
-        var loss = 0.0
+        let loss = self.loss(means: m)
         var residualWeight = m
         for o in observables.indices {
             for w in windows.indices {
                 let r = (m[o][w] - targets[o][w]) / scales[o]
-                loss += r * r
                 residualWeight[o][w] = 2 * r / scales[o] / Double(paths.count)   // dL/d(one trajectory's average)
             }
         }
@@ -100,6 +99,18 @@ public struct WindowAverageFit: Sendable {
         var gradient = try ensemble.gradient(trajectories: paths, adjoints: adjoints, coordinates: theta, threads: threads)
         for k in gradient.indices where !fitted[k] { gradient[k] = 0 }
         return (loss, gradient)
+    }
+
+    /// L = Σ_{o,w} ((m_{o,w} − target_{o,w}) / scale_o)² of window means m[o][w].
+    func loss(means m: [[Double]]) -> Double {
+        var loss = 0.0
+        for o in observables.indices {
+            for w in windows.indices {
+                let r = (m[o][w] - targets[o][w]) / scales[o]
+                loss += r * r
+            }
+        }
+        return loss
     }
 
     /// Runs Adam from `start` for `iterations` iterations; iteration i uses seed `seed + i`.

@@ -38,7 +38,7 @@ struct BenchEngineCommand: ParsableCommand {
     @Option(help: "The softmax temperature τ of the gradient (speed runs and the oscillator fit; 0.5 has a fast path).")
     var temperature = 0.5
 
-    @Option(help: "The truncation K of the state adjoint (a number, or none) for speed runs and the star fit (default 1); the dimerization and oscillator fits are untruncated.")
+    @Option(help: "The truncation K of the state adjoint (a number, or none) for speed runs and the star fit (default 1); the dimerization and oscillator fits and --gradient-check are untruncated unless it is given.")
     var truncation: String?
 
     @Option(help: "Repeats (best time is reported).")
@@ -71,6 +71,21 @@ struct BenchEngineCommand: ParsableCommand {
     @Option(help: "With --fits: the target ensemble's size (default 400000 for the dimerization, 800 for the oscillator).")
     var fitTarget: Int?
 
+    @Option(help: "With --fits: the oscillator's rates to recover, comma-separated (started × 1.3, × 0.75, … in this order; the rest held at truth).")
+    var fitParameters = "betaA,deltaR"
+
+    @Option(help: "With --fits: the oscillator rates' starts as multiples of the truth, comma-separated, one per --fit-parameters entry (default 1.3,0.75,1.3,…).")
+    var fitStartFactors: String?
+
+    @Flag(help: "Instead of speed: the straight-through gradient of a --fit-model's loss at its start against central finite differences (same ensembles), per fitted rate.")
+    var gradientCheck = false
+
+    @Option(help: "With --gradient-check: trajectories per ensemble (the target's too, unless --fit-target).")
+    var checkTrajectories = 4000
+
+    @Option(help: "With --gradient-check: the finite-difference step h in log(rate).")
+    var checkStep = 0.1
+
     func validate() throws {
         if let m = model, !BenchmarkModels.all.contains(where: { $0.name == m }),
            !(m.hasPrefix("chain") && (Int(m.dropFirst(5)) ?? 0) >= 2) {
@@ -98,9 +113,33 @@ struct BenchEngineCommand: ParsableCommand {
             throw ValidationError("--temperature must be a positive number")
         }
         if let n = fitTarget, n < 1 { throw ValidationError("--fit-target must be positive") }
+        if let factors = fitStartFactors { _ = try Self.parseFactors(factors) }
+        if gradientCheck {
+            guard checkTrajectories > 0, checkStep > 0, checkStep.isFinite else {
+                throw ValidationError("--check-trajectories and --check-step must be positive")
+            }
+            guard fitModel == nil || fitModel == "oscillator" || fitModel == "dimerization" else {
+                throw ValidationError("--gradient-check takes --fit-model oscillator or dimerization")
+            }
+        }
         if let n = fitIterations, n < 4 { throw ValidationError("--fit-iterations must be at least 4") }
         guard events > 0, trajectoriesPerThread > 0, repeats > 0 else {
             throw ValidationError("--events, --trajectories-per-thread and --repeats must be positive")
+        }
+    }
+
+    /// --fit-parameters as a list of names.
+    var fittedRates: [String] {
+        fitParameters.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }
+    }
+
+    /// --fit-start-factors "1.3, 0.75" → [1.3, 0.75].
+    static func parseFactors(_ text: String) throws -> [Double] {
+        try text.split(separator: ",").map { item in
+            guard let v = Double(item.trimmingCharacters(in: .whitespaces)) else {
+                throw ValidationError("--fit-start-factors: not a number: \(item)")
+            }
+            return v
         }
     }
 
@@ -116,6 +155,7 @@ struct BenchEngineCommand: ParsableCommand {
     func run() throws {
         if gradientBias { return try runGradientBias() }
         if fits { return try runFits() }
+        if gradientCheck { return try runGradientCheck() }
         let all = ParallelEnsemble.defaultThreads
         var results: [EngineThroughput] = []
         var models = BenchmarkModels.all.filter { self.model == nil || self.model == $0.name }
@@ -196,6 +236,18 @@ struct BenchEngineCommand: ParsableCommand {
         print(GradientBiasStudy.markdownTable(rows, parameterNames: ["c1", "o1", "c2", "o2", "c3", "o3"]))
     }
 
+    /// The dimerization or oscillator fitting problem as the options set it: --fit-parameters and
+    /// --fit-start-factors (oscillator), --relaxation, --temperature, and --truncation when given
+    /// (these fits are otherwise untruncated).
+    func benchmarkProblem(_ name: String) throws -> FitBenchmarkProblem {
+        var problem = name == "dimerization"
+            ? FitBenchmarks.dimerizationProblem(temperature: temperature)
+            : try FitBenchmarks.oscillatorProblem(fitted: fittedRates, startFactors: try fitStartFactors.map(Self.parseFactors),
+                                                  relaxation: choiceRelaxation, temperature: temperature)
+        if let t = truncation { problem.options.truncation = t == "none" ? nil : Int(t) }
+        return problem
+    }
+
     /// The paper's synthetic benchmarks, recovered from wrong starts by gradient descent.
     func runFits() throws {
         var results: [(String, FitBenchmarkResult)] = []
@@ -205,13 +257,12 @@ struct BenchEngineCommand: ParsableCommand {
                 seed: fitSeed, options: gradientOptions)))
         }
         if fitModel == nil || fitModel == "dimerization" {
-            results.append(("dimerization", try FitBenchmarks.dimerization(
+            results.append(("dimerization", try benchmarkProblem("dimerization").fit(
                 size: FitBenchmarkSize(targetTrajectories: fitTarget ?? 400_000, trajectoriesPerIteration: 512, iterations: fitIterations ?? 1000), seed: fitSeed)))
         }
         if fitModel == nil || fitModel == "oscillator" {
-            results.append(("oscillator", try FitBenchmarks.oscillator(
-                size: FitBenchmarkSize(targetTrajectories: fitTarget ?? 800, trajectoriesPerIteration: 24, iterations: fitIterations ?? 100), seed: fitSeed,
-                relaxation: choiceRelaxation, temperature: temperature)))
+            results.append(("oscillator", try benchmarkProblem("oscillator").fit(
+                size: FitBenchmarkSize(targetTrajectories: fitTarget ?? 800, trajectoriesPerIteration: 24, iterations: fitIterations ?? 100), seed: fitSeed)))
         }
         for (name, r) in results {
             let o = r.options

@@ -29,7 +29,11 @@ final class BenchEngineCommandTests: XCTestCase {
         XCTAssertTrue(star.stderr.contains("--bias-model"), star.output)
         for (arguments, message) in [(["--truncation", "-1"], "--truncation"), (["--truncation", "one"], "--truncation"),
                                      (["--temperature", "0"], "--temperature"), (["--fits", "--fit-model", "ring"], "--fit-model"),
-                                     (["--fits", "--fit-iterations", "2"], "--fit-iterations"), (["--fits", "--fit-target", "0"], "--fit-target")] {
+                                     (["--fits", "--fit-iterations", "2"], "--fit-iterations"), (["--fits", "--fit-target", "0"], "--fit-target"),
+                                     (["--fits", "--fit-start-factors", "1.3,x"], "--fit-start-factors"),
+                                     (["--gradient-check", "--check-step", "0"], "--check-step"),
+                                     (["--gradient-check", "--fit-model", "star"], "--gradient-check"),
+                                     (["--fits", "--fit-model", "oscillator", "--fit-parameters", "betaA,gammaX"], "gammaX")] {
             let bad = try CLI.run(["bench", "engine"] + arguments)
             XCTAssertNotEqual(bad.status, 0, "\(arguments)")
             XCTAssertTrue(bad.stderr.contains(message), "\(arguments): \(bad.output)")
@@ -44,5 +48,16 @@ final class BenchEngineCommandTests: XCTestCase {
         XCTAssertEqual(result.status, 0, result.output)
         let rows = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [[String: Any]])
         XCTAssertFalse(rows.isEmpty)
+    }
+
+    /// A small gradient check prints one line per fitted rate with both estimates and their sign.
+    func testGradientCheckPrintsBothEstimatesPerRate() throws {
+        let result = try CLI.run(["bench", "engine", "--gradient-check", "--fit-model", "dimerization", "--check-trajectories", "200"])
+        XCTAssertEqual(result.status, 0, result.output)
+        for rate in ["kf", "kb"] {
+            let line = try XCTUnwrap(result.stdout.split(separator: "\n").first { $0.hasPrefix("  \(rate) ") }, result.stdout)
+            XCTAssertTrue(line.contains("straight-through") && line.contains("finite difference"), String(line))
+            XCTAssertTrue(line.contains("sign"), String(line))
+        }
     }
 }
