@@ -35,7 +35,7 @@ struct BenchEngineCommand: ParsableCommand {
     @Option(help: "The choice's surrogate softmax: all (every competing reaction) or runner-up (the chosen reaction and the race's runner-up).")
     var relaxation = "all"
 
-    @Option(help: "The softmax temperature τ of the gradient (speed runs and the oscillator fit; 0.5 has a fast path).")
+    @Option(help: "The softmax temperature τ of the gradient (speed runs, the dimerization and oscillator fits, --gradient-check; 0.5 has a fast path).")
     var temperature = 0.5
 
     @Option(help: "The truncation K of the state adjoint (a number, or none) for speed runs and the star fit (default 1); the dimerization and oscillator fits and --gradient-check are untruncated unless it is given.")
@@ -71,10 +71,10 @@ struct BenchEngineCommand: ParsableCommand {
     @Option(help: "With --fits: the target ensemble's size (default 400000 for the dimerization, 800 for the oscillator).")
     var fitTarget: Int?
 
-    @Option(help: "With --fits: the oscillator's rates to recover, comma-separated (started × 1.3, × 0.75, … in this order; the rest held at truth).")
-    var fitParameters = "betaA,deltaR"
+    @Option(help: "With --fits or --gradient-check: the oscillator's rates to recover, comma-separated (default betaA,deltaR; started × 1.3, × 0.75, … in this order; the rest held at truth).")
+    var fitParameters: String?
 
-    @Option(help: "With --fits: the oscillator rates' starts as multiples of the truth, comma-separated, one per --fit-parameters entry (default 1.3,0.75,1.3,…).")
+    @Option(help: "With --fits or --gradient-check: the oscillator rates' starts as multiples of the truth, comma-separated, one per --fit-parameters entry (default 1.3,0.75,1.3,…).")
     var fitStartFactors: String?
 
     @Flag(help: "Instead of speed: the straight-through gradient of a --fit-model's loss at its start against central finite differences (same ensembles), per fitted rate.")
@@ -114,6 +114,9 @@ struct BenchEngineCommand: ParsableCommand {
         }
         if let n = fitTarget, n < 1 { throw ValidationError("--fit-target must be positive") }
         if let factors = fitStartFactors { _ = try Self.parseFactors(factors) }
+        if fitParameters != nil || fitStartFactors != nil, fitModel == "dimerization" || fitModel == "star" {
+            throw ValidationError("--fit-parameters and --fit-start-factors apply to --fit-model oscillator only")
+        }
         if gradientCheck {
             guard checkTrajectories > 0, checkStep > 0, checkStep.isFinite else {
                 throw ValidationError("--check-trajectories and --check-step must be positive")
@@ -130,7 +133,7 @@ struct BenchEngineCommand: ParsableCommand {
 
     /// --fit-parameters as a list of names.
     var fittedRates: [String] {
-        fitParameters.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }
+        (fitParameters ?? "betaA,deltaR").split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }
     }
 
     /// --fit-start-factors "1.3, 0.75" → [1.3, 0.75].

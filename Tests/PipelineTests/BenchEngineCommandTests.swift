@@ -33,7 +33,8 @@ final class BenchEngineCommandTests: XCTestCase {
                                      (["--fits", "--fit-start-factors", "1.3,x"], "--fit-start-factors"),
                                      (["--gradient-check", "--check-step", "0"], "--check-step"),
                                      (["--gradient-check", "--fit-model", "star"], "--gradient-check"),
-                                     (["--fits", "--fit-model", "oscillator", "--fit-parameters", "betaA,gammaX"], "gammaX")] {
+                                     (["--fits", "--fit-model", "oscillator", "--fit-parameters", "betaA,gammaX"], "gammaX"),
+                                     (["--fits", "--fit-model", "dimerization", "--fit-parameters", "kf"], "--fit-parameters")] {
             let bad = try CLI.run(["bench", "engine"] + arguments)
             XCTAssertNotEqual(bad.status, 0, "\(arguments)")
             XCTAssertTrue(bad.stderr.contains(message), "\(arguments): \(bad.output)")
