@@ -120,7 +120,7 @@ extension StraightThroughGradient {
             // afresh every `resumPeriod` events, so its rounding cannot drift.
             var live = false
             if carries {
-                if buckets > 1 && (n - event) % resumPeriod == 0 {
+                if buckets > 1 && (!carriesBucketSum || (n - event) % resumPeriod == 0) {
                     for s in 0..<sCount { sumBuckets[s] = 0 }
                     for slot in 0..<buckets {
                         for s in 0..<sCount { sumBuckets[s] += ring[slot * sCount + s] }

@@ -63,6 +63,9 @@ public struct StraightThroughGradient: Sendable {
     /// Whether a closed-form mass-action network takes the sparse loop at K ∈ {0, 1, none}
     /// (same results to rounding; off only to compare it with the general loop).
     public var usesMassActionLoop = true
+    /// Whether truncation K ≥ 2 carries the sum of its K state-adjoint buckets from event to event
+    /// (same results to rounding; off only to compare it with re-adding the buckets every event).
+    public var carriesBucketSum = true
     /// Whether every law is closed-form mass action (orders 0–2), so the sparse loop applies.
     public var hasMassActionLoop: Bool { massAction != nil }
 
