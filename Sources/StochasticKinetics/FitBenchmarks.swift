@@ -25,6 +25,10 @@ public struct FitBenchmarkResult: Sendable {
     public var observableNames: [String]
     public var rSquared: [Double]
     public var rSquaredAtTruth: [Double]
+    /// The curriculum's stage horizons, the last the end of the last window (one entry: no
+    /// curriculum). `iterations` counts every stage's; `losses` runs through the stages in order,
+    /// each stage's loss over its own windows.
+    public var horizons: [Double]
 }
 
 /// Sizes of a benchmark fit.
@@ -81,29 +85,63 @@ public struct FitBenchmarkProblem: Sendable {
 
     /// Fits from the start to targets simulated at the true rates (independent seeds) by
     /// `WindowAverageFit` with Adam 0.05 → 0.005, the estimate the mean of the last 25 % iterates.
-    public func fit(size: FitBenchmarkSize, seed: UInt64 = 1, threads: Int? = nil) throws -> FitBenchmarkResult {
+    ///
+    /// `horizons`: a curriculum. Each stage fits only the windows that end by its horizon, for
+    /// `size.iterations` iterations (learning rate schedule restarted), from the previous stage's
+    /// estimate; a last stage fits every window. The straight-through gradient's error grows with
+    /// the horizon (README, "More free rates on the oscillator"), so short windows first bring the
+    /// fast rates close enough for the longer ones to steer right. Horizons at or beyond the last
+    /// window's end add nothing.
+    /// - Throws: `invalidArgument` for a horizon that is not positive and finite or that no window
+    ///   ends by; simulation errors.
+    public func fit(size: FitBenchmarkSize, seed: UInt64 = 1, threads: Int? = nil,
+                    horizons: [Double] = []) throws -> FitBenchmarkResult {
         let clock = ContinuousClock(), t0 = clock.now
-        let (fit, start, indices) = try setUp(targetTrajectories: size.targetTrajectories,
-                                              trajectoriesPerIteration: size.trajectoriesPerIteration, seed: seed, threads: threads)
-        let result = try fit.run(start: start, iterations: size.iterations,
-                                 schedule: .exponentialDecay(initial: 0.05, final: 0.005, iterations: size.iterations),
-                                 seed: seed, threads: threads)
+        let end = windows.map(\.upperBound).max() ?? 0
+        guard horizons.allSatisfy({ $0 > 0 && $0.isFinite }) else {
+            throw KineticsError.invalidArgument("curriculum horizons must be positive and finite")
+        }
+        let stages = Array(Set(horizons.filter { $0 < end })).sorted() + [end]
+        var coordinates: [Double]? = nil, losses: [Double] = []
+        var last: (fit: WindowAverageFit, start: [Double], indices: [Int])? = nil
+        var firstStart: [Double] = []
+        for horizon in stages {
+            var stage = self
+            stage.windows = windows.filter { $0.upperBound <= horizon }
+            guard !stage.windows.isEmpty else {
+                throw KineticsError.invalidArgument("no window ends by the curriculum horizon \(horizon)")
+            }
+            let setUp = try stage.setUp(targetTrajectories: size.targetTrajectories,
+                                        trajectoriesPerIteration: size.trajectoriesPerIteration, seed: seed, threads: threads)
+            if coordinates == nil { firstStart = setUp.start }
+            let result = try setUp.fit.run(start: coordinates ?? setUp.start, iterations: size.iterations,
+                                           schedule: .exponentialDecay(initial: 0.05, final: 0.005, iterations: size.iterations),
+                                           seed: seed, threads: threads)
+            coordinates = result.estimate
+            losses += result.losses
+            last = setUp
+        }
+        guard let last, let estimateCoordinates = coordinates else {
+            throw KineticsError.invalidArgument("no fitting stage ran")
+        }
+        let fit = last.fit, indices = last.indices
         let wall = EngineBenchmark.seconds(clock.now - t0)
         let truth = network.parameterCoordinates
-        let estimate = indices.map { libmExp(result.estimate[$0]) }, trueValues = indices.map { libmExp(truth[$0]) }
+        let estimate = indices.map { libmExp(estimateCoordinates[$0]) }, trueValues = indices.map { libmExp(truth[$0]) }
         let atEstimate = try WindowAverageFit.windowMeans(network: network, observables: observables, windows: windows,
-                                                          coordinates: result.estimate, trajectories: size.targetTrajectories,
+                                                          coordinates: estimateCoordinates, trajectories: size.targetTrajectories,
                                                           seed: seed &+ 2_000_003, threads: threads)
         let atTruth = try WindowAverageFit.windowMeans(network: network, observables: observables, windows: windows,
                                                        trajectories: size.targetTrajectories, seed: seed &+ 3_000_003,
                                                        threads: threads)
-        return FitBenchmarkResult(parameters: fitted, truth: trueValues, start: indices.map { libmExp(start[$0]) },
+        return FitBenchmarkResult(parameters: fitted, truth: trueValues, start: indices.map { libmExp(firstStart[$0]) },
                                   estimate: estimate, relativeErrors: zip(estimate, trueValues).map { $0 / $1 - 1 },
                                   targetTrajectories: size.targetTrajectories,
-                                  trajectoriesPerIteration: size.trajectoriesPerIteration, iterations: size.iterations,
-                                  wallSeconds: wall, options: options, losses: result.losses, observableNames: observableNames,
+                                  trajectoriesPerIteration: size.trajectoriesPerIteration, iterations: size.iterations * stages.count,
+                                  wallSeconds: wall, options: options, losses: losses, observableNames: observableNames,
                                   rSquared: zip(atEstimate, fit.targets).map { FitBenchmarks.rSquared($0, $1) },
-                                  rSquaredAtTruth: zip(atTruth, fit.targets).map { FitBenchmarks.rSquared($0, $1) })
+                                  rSquaredAtTruth: zip(atTruth, fit.targets).map { FitBenchmarks.rSquared($0, $1) },
+                                  horizons: stages)
     }
 
     /// The straight-through gradient at the start against central finite differences of the same

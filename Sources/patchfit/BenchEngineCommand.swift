@@ -77,6 +77,9 @@ struct BenchEngineCommand: ParsableCommand {
     @Option(help: "With --fits or --gradient-check: the oscillator rates' starts as multiples of the truth, comma-separated, one per --fit-parameters entry (default 1.3,0.75,1.3,…).")
     var fitStartFactors: String?
 
+    @Option(help: "With --fits (dimerization, oscillator): a curriculum, comma-separated horizons in model time (e.g. 3,6,9 for the oscillator's hours): each stage fits the windows that end by its horizon from the previous stage's estimate, a last stage all of them; --fit-iterations per stage.")
+    var fitHorizons: String?
+
     @Flag(help: "Instead of speed: the straight-through gradient of a --fit-model's loss at its start against central finite differences (same ensembles), per fitted rate.")
     var gradientCheck = false
 
@@ -113,7 +116,13 @@ struct BenchEngineCommand: ParsableCommand {
             throw ValidationError("--temperature must be a positive number")
         }
         if let n = fitTarget, n < 1 { throw ValidationError("--fit-target must be positive") }
-        if let factors = fitStartFactors { _ = try Self.parseFactors(factors) }
+        if let factors = fitStartFactors { _ = try Self.parseNumbers(factors, option: "--fit-start-factors") }
+        if let horizons = fitHorizons {
+            guard try Self.parseNumbers(horizons, option: "--fit-horizons").allSatisfy({ $0 > 0 && $0.isFinite }) else {
+                throw ValidationError("--fit-horizons must be positive numbers")
+            }
+            guard fitModel != "star" else { throw ValidationError("--fit-horizons applies to the dimerization and oscillator fits") }
+        }
         if fitParameters != nil || fitStartFactors != nil, fitModel == "dimerization" || fitModel == "star" {
             throw ValidationError("--fit-parameters and --fit-start-factors apply to --fit-model oscillator only")
         }
@@ -136,11 +145,11 @@ struct BenchEngineCommand: ParsableCommand {
         (fitParameters ?? "betaA,deltaR").split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }
     }
 
-    /// --fit-start-factors "1.3, 0.75" → [1.3, 0.75].
-    static func parseFactors(_ text: String) throws -> [Double] {
+    /// A comma-separated list of numbers ("1.3, 0.75" → [1.3, 0.75]) given to `option`.
+    static func parseNumbers(_ text: String, option: String) throws -> [Double] {
         try text.split(separator: ",").map { item in
             guard let v = Double(item.trimmingCharacters(in: .whitespaces)) else {
-                throw ValidationError("--fit-start-factors: not a number: \(item)")
+                throw ValidationError("\(option): not a number: \(item)")
             }
             return v
         }
@@ -245,10 +254,15 @@ struct BenchEngineCommand: ParsableCommand {
     func benchmarkProblem(_ name: String) throws -> FitBenchmarkProblem {
         var problem = name == "dimerization"
             ? FitBenchmarks.dimerizationProblem(temperature: temperature)
-            : try FitBenchmarks.oscillatorProblem(fitted: fittedRates, startFactors: try fitStartFactors.map(Self.parseFactors),
+            : try FitBenchmarks.oscillatorProblem(fitted: fittedRates, startFactors: try fitStartFactors.map { try Self.parseNumbers($0, option: "--fit-start-factors") },
                                                   relaxation: choiceRelaxation, temperature: temperature)
         if let t = truncation { problem.options.truncation = t == "none" ? nil : Int(t) }
         return problem
+    }
+
+    /// --fit-horizons as numbers (validated in `validate`).
+    var curriculum: [Double] {
+        fitHorizons.flatMap { try? Self.parseNumbers($0, option: "--fit-horizons") } ?? []
     }
 
     /// The paper's synthetic benchmarks, recovered from wrong starts by gradient descent.
@@ -261,15 +275,18 @@ struct BenchEngineCommand: ParsableCommand {
         }
         if fitModel == nil || fitModel == "dimerization" {
             results.append(("dimerization", try benchmarkProblem("dimerization").fit(
-                size: FitBenchmarkSize(targetTrajectories: fitTarget ?? 400_000, trajectoriesPerIteration: 512, iterations: fitIterations ?? 1000), seed: fitSeed)))
+                size: FitBenchmarkSize(targetTrajectories: fitTarget ?? 400_000, trajectoriesPerIteration: 512, iterations: fitIterations ?? 1000), seed: fitSeed,
+                horizons: curriculum)))
         }
         if fitModel == nil || fitModel == "oscillator" {
             results.append(("oscillator", try benchmarkProblem("oscillator").fit(
-                size: FitBenchmarkSize(targetTrajectories: fitTarget ?? 800, trajectoriesPerIteration: 24, iterations: fitIterations ?? 100), seed: fitSeed)))
+                size: FitBenchmarkSize(targetTrajectories: fitTarget ?? 800, trajectoriesPerIteration: 24, iterations: fitIterations ?? 100), seed: fitSeed,
+                horizons: curriculum)))
         }
         for (name, r) in results {
             let o = r.options
-            print("\(name): target ensemble \(r.targetTrajectories), \(r.trajectoriesPerIteration) trajectories × \(r.iterations) iterations, softmax \(o.relaxation.rawValue), τ \(o.temperature), K \(o.truncation.map(String.init) ?? "none"), wall \(String(format: "%.1f", r.wallSeconds)) s")
+            let stages = r.horizons.count > 1 ? " (curriculum: stages to \(r.horizons.map { String(format: "%g", $0) }.joined(separator: ", ")))" : ""
+            print("\(name): target ensemble \(r.targetTrajectories), \(r.trajectoriesPerIteration) trajectories × \(r.iterations) iterations\(stages), softmax \(o.relaxation.rawValue), τ \(o.temperature), K \(o.truncation.map(String.init) ?? "none"), wall \(String(format: "%.1f", r.wallSeconds)) s")
             for k in r.parameters.indices {
                 print(String(format: "  %-8@ truth %10.5g  start %10.5g  estimate %10.5g  error %+.3f %%",
                              r.parameters[k], r.truth[k], r.start[k], r.estimate[k], 100 * r.relativeErrors[k]))

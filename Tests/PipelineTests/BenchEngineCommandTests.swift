@@ -34,7 +34,9 @@ final class BenchEngineCommandTests: XCTestCase {
                                      (["--gradient-check", "--check-step", "0"], "--check-step"),
                                      (["--gradient-check", "--fit-model", "star"], "--gradient-check"),
                                      (["--fits", "--fit-model", "oscillator", "--fit-parameters", "betaA,gammaX"], "gammaX"),
-                                     (["--fits", "--fit-model", "dimerization", "--fit-parameters", "kf"], "--fit-parameters")] {
+                                     (["--fits", "--fit-model", "dimerization", "--fit-parameters", "kf"], "--fit-parameters"),
+                                     (["--fits", "--fit-horizons", "3,0"], "--fit-horizons"), (["--fits", "--fit-horizons", "3,x"], "--fit-horizons"),
+                                     (["--fits", "--fit-model", "star", "--fit-horizons", "1"], "--fit-horizons")] {
             let bad = try CLI.run(["bench", "engine"] + arguments)
             XCTAssertNotEqual(bad.status, 0, "\(arguments)")
             XCTAssertTrue(bad.stderr.contains(message), "\(arguments): \(bad.output)")
