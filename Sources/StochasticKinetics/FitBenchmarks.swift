@@ -65,22 +65,25 @@ public struct FitBenchmarkProblem: Sendable {
         }
     }
 
-    /// The target window means at the true rates (stream seed + 1000003), the loss against them
-    /// and the start coordinates.
-    func setUp(targetTrajectories: Int, trajectoriesPerIteration: Int, seed: UInt64,
-               threads: Int?) throws -> (fit: WindowAverageFit, start: [Double], indices: [Int]) {
-        let indices = try fittedIndices()
-        let truth = network.parameterCoordinates
+    /// The coordinates the fit starts from: the truth with each fitted rate × its start factor.
+    func startCoordinates(_ indices: [Int]) -> [Double] {
+        var start = network.parameterCoordinates
+        for (i, k) in indices.enumerated() { start[k] += libmLog(startFactors[i]) }
+        return start
+    }
+
+    /// The loss against target window means simulated at the true rates (stream seed + 1000003),
+    /// with only the `indices` coordinates fitted.
+    func loss(indices: [Int], targetTrajectories: Int, trajectoriesPerIteration: Int, seed: UInt64,
+              threads: Int?) throws -> WindowAverageFit {
         let targets = try WindowAverageFit.windowMeans(network: network, observables: observables, windows: windows,
                                                        trajectories: targetTrajectories, seed: seed &+ 1_000_003,
                                                        threads: threads)
-        var mask = [Bool](repeating: false, count: truth.count)
-        var start = truth
-        for (i, k) in indices.enumerated() { mask[k] = true; start[k] += libmLog(startFactors[i]) }
-        let fit = try WindowAverageFit(network: network, observables: observables, windows: windows, targets: targets,
-                                       scales: scales, trajectoriesPerIteration: trajectoriesPerIteration,
-                                       options: options, fitted: mask)
-        return (fit, start, indices)
+        var mask = [Bool](repeating: false, count: network.parameters.count)
+        for k in indices { mask[k] = true }
+        return try WindowAverageFit(network: network, observables: observables, windows: windows, targets: targets,
+                                    scales: scales, trajectoriesPerIteration: trajectoriesPerIteration,
+                                    options: options, fitted: mask)
     }
 
     /// Fits from the start to targets simulated at the true rates (independent seeds) by
@@ -102,45 +105,40 @@ public struct FitBenchmarkProblem: Sendable {
             throw KineticsError.invalidArgument("curriculum horizons must be positive and finite")
         }
         let stages = Array(Set(horizons.filter { $0 < end })).sorted() + [end]
-        var coordinates: [Double]? = nil, losses: [Double] = []
-        var last: (fit: WindowAverageFit, start: [Double], indices: [Int])? = nil
-        var firstStart: [Double] = []
+        let indices = try fittedIndices()
+        let start = startCoordinates(indices)
+        var coordinates = start, losses: [Double] = [], targets: [[Double]] = []
         for horizon in stages {
             var stage = self
             stage.windows = windows.filter { $0.upperBound <= horizon }
             guard !stage.windows.isEmpty else {
                 throw KineticsError.invalidArgument("no window ends by the curriculum horizon \(horizon)")
             }
-            let setUp = try stage.setUp(targetTrajectories: size.targetTrajectories,
-                                        trajectoriesPerIteration: size.trajectoriesPerIteration, seed: seed, threads: threads)
-            if coordinates == nil { firstStart = setUp.start }
-            let result = try setUp.fit.run(start: coordinates ?? setUp.start, iterations: size.iterations,
-                                           schedule: .exponentialDecay(initial: 0.05, final: 0.005, iterations: size.iterations),
-                                           seed: seed, threads: threads)
+            let fit = try stage.loss(indices: indices, targetTrajectories: size.targetTrajectories,
+                                     trajectoriesPerIteration: size.trajectoriesPerIteration, seed: seed, threads: threads)
+            let result = try fit.run(start: coordinates, iterations: size.iterations,
+                                     schedule: .exponentialDecay(initial: 0.05, final: 0.005, iterations: size.iterations),
+                                     seed: seed, threads: threads)
             coordinates = result.estimate
             losses += result.losses
-            last = setUp
+            targets = fit.targets                      // the last stage's: every window
         }
-        guard let last, let estimateCoordinates = coordinates else {
-            throw KineticsError.invalidArgument("no fitting stage ran")
-        }
-        let fit = last.fit, indices = last.indices
         let wall = EngineBenchmark.seconds(clock.now - t0)
         let truth = network.parameterCoordinates
-        let estimate = indices.map { libmExp(estimateCoordinates[$0]) }, trueValues = indices.map { libmExp(truth[$0]) }
+        let estimate = indices.map { libmExp(coordinates[$0]) }, trueValues = indices.map { libmExp(truth[$0]) }
         let atEstimate = try WindowAverageFit.windowMeans(network: network, observables: observables, windows: windows,
-                                                          coordinates: estimateCoordinates, trajectories: size.targetTrajectories,
+                                                          coordinates: coordinates, trajectories: size.targetTrajectories,
                                                           seed: seed &+ 2_000_003, threads: threads)
         let atTruth = try WindowAverageFit.windowMeans(network: network, observables: observables, windows: windows,
                                                        trajectories: size.targetTrajectories, seed: seed &+ 3_000_003,
                                                        threads: threads)
-        return FitBenchmarkResult(parameters: fitted, truth: trueValues, start: indices.map { libmExp(firstStart[$0]) },
+        return FitBenchmarkResult(parameters: fitted, truth: trueValues, start: indices.map { libmExp(start[$0]) },
                                   estimate: estimate, relativeErrors: zip(estimate, trueValues).map { $0 / $1 - 1 },
                                   targetTrajectories: size.targetTrajectories,
                                   trajectoriesPerIteration: size.trajectoriesPerIteration, iterations: size.iterations * stages.count,
                                   wallSeconds: wall, options: options, losses: losses, observableNames: observableNames,
-                                  rSquared: zip(atEstimate, fit.targets).map { FitBenchmarks.rSquared($0, $1) },
-                                  rSquaredAtTruth: zip(atTruth, fit.targets).map { FitBenchmarks.rSquared($0, $1) },
+                                  rSquared: zip(atEstimate, targets).map { FitBenchmarks.rSquared($0, $1) },
+                                  rSquaredAtTruth: zip(atTruth, targets).map { FitBenchmarks.rSquared($0, $1) },
                                   horizons: stages)
     }
 
@@ -148,9 +146,10 @@ public struct FitBenchmarkProblem: Sendable {
     /// loss (`WindowAverageFit.gradientCheck`): whether a fit from there can trust its gradient.
     public func gradientCheck(targetTrajectories: Int, trajectories: Int, step: Double = 0.1, seed: UInt64 = 1,
                               threads: Int? = nil) throws -> GradientCheck {
-        let (fit, start, _) = try setUp(targetTrajectories: targetTrajectories, trajectoriesPerIteration: trajectories,
-                                        seed: seed, threads: threads)
-        return try fit.gradientCheck(coordinates: start, step: step, seed: seed, threads: threads)
+        let indices = try fittedIndices()
+        let fit = try loss(indices: indices, targetTrajectories: targetTrajectories, trajectoriesPerIteration: trajectories,
+                           seed: seed, threads: threads)
+        return try fit.gradientCheck(coordinates: startCoordinates(indices), step: step, seed: seed, threads: threads)
     }
 }
 
@@ -209,10 +208,8 @@ public enum FitBenchmarks {
 
     /// `oscillatorProblem` fitted at `size`.
     public static func oscillator(size: FitBenchmarkSize, seed: UInt64 = 1, threads: Int? = nil,
-                                  fitted: [String] = ["betaA", "deltaR"], startFactors: [Double]? = nil,
                                   relaxation: ChoiceRelaxation = .allReactions, temperature: Double = 0.5) throws -> FitBenchmarkResult {
-        try oscillatorProblem(fitted: fitted, startFactors: startFactors, relaxation: relaxation, temperature: temperature)
-            .fit(size: size, seed: seed, threads: threads)
+        try oscillatorProblem(relaxation: relaxation, temperature: temperature).fit(size: size, seed: seed, threads: threads)
     }
 
     /// A single channel whose closed state has three exits (`StarChannel`; openings c 2000,

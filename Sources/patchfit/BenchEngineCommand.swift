@@ -256,7 +256,7 @@ struct BenchEngineCommand: ParsableCommand {
             ? FitBenchmarks.dimerizationProblem(temperature: temperature)
             : try FitBenchmarks.oscillatorProblem(fitted: fittedRates, startFactors: try fitStartFactors.map { try Self.parseNumbers($0, option: "--fit-start-factors") },
                                                   relaxation: choiceRelaxation, temperature: temperature)
-        if let t = truncation { problem.options.truncation = t == "none" ? nil : Int(t) }
+        if truncation != nil { problem.options.truncation = gradientOptions.truncation }
         return problem
     }
 
