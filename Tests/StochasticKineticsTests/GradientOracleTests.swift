@@ -40,11 +40,28 @@ struct OracleLoss {
 
     /// dL/dθ_p by dual numbers through the surrogate forward pass.
     /// `suppliedDual(j, x, values)` evaluates supplied laws in dual arithmetic.
+    ///
+    /// Truncation in forward mode: the state tangent a choice creates (ν·ẏ) is kept apart from the
+    /// others and lives for K states (the one the choice made and the K − 1 after it), so it
+    /// reaches the loss on those states and the propensities of the K events that read them;
+    /// then it is dropped. `truncation: nil` never drops one; K = 0 creates none (only the
+    /// waiting-time path). At a barrier event n every tangent older than event n's own choice is
+    /// dropped from the state after it. This is the reverse pass's ring of K age buckets read the
+    /// other way round, and it shares no code with it.
     func dualDerivative(_ path: Trajectory, network: ReactionNetwork, direction p: Int, temperature: Double,
-                        straightThrough: Bool = true, relaxation: ChoiceRelaxation = .allReactions,
+                        straightThrough: Bool = true, truncation: Int? = nil, barriers: Set<Int> = [],
+                        relaxation: ChoiceRelaxation = .allReactions,
                         suppliedDual: (Int, [Dual], [Dual]) -> Dual = { _, _, _ in Dual(0) }) -> Double {
         let values = network.parameters.enumerated().map { k, q in Dual(q.value, k == p ? q.value : 0) }  // ∂/∂log k
-        var x = path.initialState.map { Dual(Double($0)) }
+        let sCount = network.speciesCount
+        let createsTangents = straightThrough && truncation != 0
+        var primal = path.initialState.map(Double.init)
+        // The live state tangents, newest first (one per choice, or one running sum untruncated).
+        var tangents: [[Double]] = []
+        func dualState() -> [Dual] {
+            (0..<sCount).map { s in Dual(primal[s], tangents.reduce(0) { $0 + $1[s] }) }
+        }
+        var x = dualState()
         var t = Dual(0)
         var times: [Dual] = [], states: [[Dual]] = [x]
         let changes = network.reactions.map(\.netChange)
@@ -76,9 +93,9 @@ struct OracleLoss {
             // The softmax runs over the reactions with a finite perturbed logit (a_j > 0, and with
             // the runner-up relaxation only the chosen one and the runner-up).
             let active = a.indices.filter { a[$0].v > 0 && z[$0] > -.infinity }
-            var next = x
-            for term in changes[r] { next[term.species].v += Double(term.count) }
-            if straightThrough && active.count >= 2 {
+            for term in changes[r] { primal[term.species] += Double(term.count) }
+            var created = [Double](repeating: 0, count: sCount)
+            if createsTangents && active.count >= 2 {
                 // y = softmax((ℓ + g)/τ), g = z − ℓ fixed; the state tangent follows Σ_j ν_j y_j.
                 let logits = active.map { j in (1 / temperature) * (log(a[j]) + Dual(z[j] - log(a[j].v))) }
                 let shift = logits.map(\.v).max()!
@@ -86,10 +103,20 @@ struct OracleLoss {
                 let norm = w.reduce(Dual(0), +)
                 for (i, j) in active.enumerated() {
                     let y = w[i] / norm
-                    for term in changes[j] { next[term.species].d += Double(term.count) * y.d }
+                    for term in changes[j] { created[term.species] += Double(term.count) * y.d }
                 }
             }
-            x = next
+            if barriers.contains(n) {
+                tangents = [created]
+            } else if let k = truncation {
+                tangents.insert(created, at: 0)
+                if tangents.count > k { tangents.removeLast() }
+            } else if tangents.isEmpty {
+                tangents = [created]
+            } else {
+                for s in 0..<sCount { tangents[0][s] += created[s] }
+            }
+            x = dualState()
             states.append(x)
         }
         // L1: time average over [0, T] (T fixed).
@@ -155,31 +182,7 @@ final class GradientOracleTests: XCTestCase {
 
     /// Bimolecular, third-order and supplied laws, plus a reaction that can never fire.
     func testGeneralLawsMatchDualNumbersAndZeroPropensityGetsZeroGradient() throws {
-        // Species A, B, C, D (D stays 0). r0 A+B→C, r1 C→A+B, r2 supplied ∅→A with a = k2·10/(1+B),
-        // r3 2A+B→B+C (third order), r4 D→A (always zero propensity).
-        let supplied = SuppliedPropensity(
-            dependencies: [1],
-            evaluate: { x, v in v[2] * 10 / (1 + Double(x[1])) },
-            derivatives: { x, v, dv, dx in
-                let b = 1 + Double(x[1])
-                dv[2] += 10 / b
-                dx[1] += -v[2] * 10 / (b * b)
-            })
-        let parameters = (0..<5).map { RateParameter(name: "k\($0)", value: [0.05, 2, 3, 0.002, 7][$0]) }
-        let network = try ReactionNetwork(
-            species: ["A", "B", "C", "D"], initialState: [20, 15, 0, 0], parameters: parameters,
-            reactions: [
-                Reaction(name: "bind", reactants: [.init(species: 0, count: 1), .init(species: 1, count: 1)],
-                         products: [.init(species: 2, count: 1)], law: .massAction(parameter: 0)),
-                Reaction(name: "unbind", reactants: [.init(species: 2, count: 1)],
-                         products: [.init(species: 0, count: 1), .init(species: 1, count: 1)], law: .massAction(parameter: 1)),
-                Reaction(name: "make", reactants: [], products: [.init(species: 0, count: 1)], law: .supplied(supplied)),
-                Reaction(name: "third", reactants: [.init(species: 0, count: 2), .init(species: 1, count: 1)],
-                         products: [.init(species: 1, count: 1), .init(species: 2, count: 1)], law: .massAction(parameter: 3)),
-                Reaction(name: "never", reactants: [.init(species: 3, count: 1)],
-                         products: [.init(species: 0, count: 1)], law: .massAction(parameter: 4)),
-            ])
-        let dual: (Int, [Dual], [Dual]) -> Dual = { _, x, v in v[2] * (Dual(10) / (Dual(1) + x[1])) }
+        let (network, dual) = try generalLawsNetwork()
         var zeroComponent: [Double] = []
         for tau in [0.5, 1.0] {
             let g = try check(network: network, observable: Observable(weights: [1, 0, 2, 0]), horizon: 3, seed: 8,
@@ -195,4 +198,34 @@ final class GradientOracleTests: XCTestCase {
         _ = try check(network: network, observable: .species(2, of: network), horizon: 0.05, seed: 5,
                       temperature: 0.5, truncation: 0, straightThrough: false)
     }
+}
+
+/// Bimolecular, third-order and supplied laws, plus a reaction that can never fire, and the
+/// supplied law in dual arithmetic for the oracle. Species A, B, C, D (D stays 0): r0 A+B→C,
+/// r1 C→A+B, r2 supplied ∅→A with a = k2·10/(1+B), r3 2A+B→B+C (third order), r4 D→A.
+func generalLawsNetwork() throws -> (ReactionNetwork, (Int, [Dual], [Dual]) -> Dual) {
+    let supplied = SuppliedPropensity(
+        dependencies: [1],
+        evaluate: { x, v in v[2] * 10 / (1 + Double(x[1])) },
+        derivatives: { x, v, dv, dx in
+            let b = 1 + Double(x[1])
+            dv[2] += 10 / b
+            dx[1] += -v[2] * 10 / (b * b)
+        })
+    let parameters = (0..<5).map { RateParameter(name: "k\($0)", value: [0.05, 2, 3, 0.002, 7][$0]) }
+    let network = try ReactionNetwork(
+        species: ["A", "B", "C", "D"], initialState: [20, 15, 0, 0], parameters: parameters,
+        reactions: [
+            Reaction(name: "bind", reactants: [.init(species: 0, count: 1), .init(species: 1, count: 1)],
+                     products: [.init(species: 2, count: 1)], law: .massAction(parameter: 0)),
+            Reaction(name: "unbind", reactants: [.init(species: 2, count: 1)],
+                     products: [.init(species: 0, count: 1), .init(species: 1, count: 1)], law: .massAction(parameter: 1)),
+            Reaction(name: "make", reactants: [], products: [.init(species: 0, count: 1)], law: .supplied(supplied)),
+            Reaction(name: "third", reactants: [.init(species: 0, count: 2), .init(species: 1, count: 1)],
+                     products: [.init(species: 1, count: 1), .init(species: 2, count: 1)], law: .massAction(parameter: 3)),
+            Reaction(name: "never", reactants: [.init(species: 3, count: 1)],
+                     products: [.init(species: 0, count: 1)], law: .massAction(parameter: 4)),
+        ])
+    let dual: (Int, [Dual], [Dual]) -> Dual = { _, x, v in v[2] * (Dual(10) / (Dual(1) + x[1])) }
+    return (network, dual)
 }
