@@ -88,41 +88,22 @@ public struct FitBenchmarkProblem: Sendable {
 
     /// Fits from the start to targets simulated at the true rates (independent seeds) by
     /// `WindowAverageFit` with Adam 0.05 → 0.005, the estimate the mean of the last 25 % iterates.
-    ///
-    /// `horizons`: a curriculum. Each stage fits only the windows that end by its horizon, for
-    /// `size.iterations` iterations (learning rate schedule restarted), from the previous stage's
-    /// estimate; a last stage fits every window. The straight-through gradient's error grows with
-    /// the horizon (README, "More free rates on the oscillator"), so short windows first bring the
-    /// fast rates close enough for the longer ones to steer right. Horizons at or beyond the last
-    /// window's end add nothing.
+    /// `horizons`: a curriculum (`WindowAverageFit.run(horizons:)`), `size.iterations` per stage.
+    /// Horizons at or beyond the last window's end add nothing.
     /// - Throws: `invalidArgument` for a horizon that is not positive and finite or that no window
     ///   ends by; simulation errors.
     public func fit(size: FitBenchmarkSize, seed: UInt64 = 1, threads: Int? = nil,
                     horizons: [Double] = []) throws -> FitBenchmarkResult {
         let clock = ContinuousClock(), t0 = clock.now
-        let end = windows.map(\.upperBound).max() ?? 0
-        guard horizons.allSatisfy({ $0 > 0 && $0.isFinite }) else {
-            throw KineticsError.invalidArgument("curriculum horizons must be positive and finite")
-        }
-        let stages = Array(Set(horizons.filter { $0 < end })).sorted() + [end]
         let indices = try fittedIndices()
         let start = startCoordinates(indices)
-        var coordinates = start, losses: [Double] = [], targets: [[Double]] = []
-        for horizon in stages {
-            var stage = self
-            stage.windows = windows.filter { $0.upperBound <= horizon }
-            guard !stage.windows.isEmpty else {
-                throw KineticsError.invalidArgument("no window ends by the curriculum horizon \(horizon)")
-            }
-            let fit = try stage.loss(indices: indices, targetTrajectories: size.targetTrajectories,
-                                     trajectoriesPerIteration: size.trajectoriesPerIteration, seed: seed, threads: threads)
-            let result = try fit.run(start: coordinates, iterations: size.iterations,
-                                     schedule: .exponentialDecay(initial: 0.05, final: 0.005, iterations: size.iterations),
-                                     seed: seed, threads: threads)
-            coordinates = result.estimate
-            losses += result.losses
-            targets = fit.targets                      // the last stage's: every window
-        }
+        let fit = try loss(indices: indices, targetTrajectories: size.targetTrajectories,
+                           trajectoriesPerIteration: size.trajectoriesPerIteration, seed: seed, threads: threads)
+        let stages = try fit.curriculumStages(horizons: horizons).map(\.horizon)
+        let result = try fit.run(start: start, iterations: size.iterations,
+                                 schedule: .exponentialDecay(initial: 0.05, final: 0.005, iterations: size.iterations),
+                                 seed: seed, threads: threads, horizons: horizons)
+        let coordinates = result.estimate, losses = result.losses, targets = fit.targets
         let wall = EngineBenchmark.seconds(clock.now - t0)
         let truth = network.parameterCoordinates
         let estimate = indices.map { libmExp(coordinates[$0]) }, trueValues = indices.map { libmExp(truth[$0]) }

@@ -114,10 +114,55 @@ public struct WindowAverageFit: Sendable {
     }
 
     /// Runs Adam from `start` for `iterations` iterations; iteration i uses seed `seed + i`.
+    ///
+    /// `horizons`: a curriculum. Stage h fits only the windows that end by h (their targets), for
+    /// `iterations` iterations with the schedule restarted, from the previous stage's estimate; a
+    /// last stage fits every window. The straight-through gradient's error grows with the horizon
+    /// (README, "More free rates on the oscillator"), so short windows first bring the fast rates
+    /// close enough for the longer ones to steer right. The result runs through the stages in
+    /// order (`iterates`, `losses`: each stage's loss over its own windows; progress counts on
+    /// across stages); its estimate is the last stage's.
+    /// - Throws: `invalidArgument` for a horizon that is not positive and finite or that no window
+    ///   ends by; simulation errors.
     public func run(start: [Double], iterations: Int, schedule: LearningRateSchedule, seed: UInt64,
-                    threads: Int? = nil, progress: ((Int, Double) -> Void)? = nil) throws -> GradientFitResult {
-        try GradientFit.run(start: start, iterations: iterations, optimizer: Adam(schedule: schedule), progress: progress) { i, theta in
-            try lossAndGradient(coordinates: theta, seed: seed &+ UInt64(i), threads: threads)
+                    threads: Int? = nil, horizons: [Double] = [],
+                    progress: ((Int, Double) -> Void)? = nil) throws -> GradientFitResult {
+        var combined: GradientFitResult?
+        for (n, stage) in try curriculumStages(horizons: horizons).map(\.fit).enumerated() {
+            let offset = n * iterations
+            let result = try GradientFit.run(start: combined?.estimate ?? start, iterations: iterations,
+                                             optimizer: Adam(schedule: schedule),
+                                             progress: progress.map { report in { i, loss in report(offset + i, loss) } }) { i, theta in
+                try stage.lossAndGradient(coordinates: theta, seed: seed &+ UInt64(i), threads: threads)
+            }
+            if var sofar = combined {
+                sofar.iterates += result.iterates.dropFirst()
+                sofar.losses += result.losses
+                sofar.estimate = result.estimate
+                combined = sofar
+            } else {
+                combined = result
+            }
         }
+        return combined!
+    }
+
+    /// A curriculum's stages: one per distinct horizon before the last window's end, in order, each
+    /// fitting the windows (and targets) that end by it, then this fit itself at `horizon`.
+    /// - Throws: `invalidArgument` for a horizon that is not positive and finite or that no window
+    ///   ends by.
+    public func curriculumStages(horizons: [Double]) throws -> [(horizon: Double, fit: WindowAverageFit)] {
+        guard horizons.allSatisfy({ $0 > 0 && $0.isFinite }) else {
+            throw KineticsError.invalidArgument("curriculum horizons must be positive and finite")
+        }
+        let end = horizon
+        return try Set(horizons.filter { $0 < end }).sorted().map { h in
+            let kept = windows.indices.filter { windows[$0].upperBound <= h }
+            guard !kept.isEmpty else { throw KineticsError.invalidArgument("no window ends by the curriculum horizon \(h)") }
+            var stage = self
+            stage.windows = kept.map { windows[$0] }
+            stage.targets = targets.map { row in kept.map { row[$0] } }
+            return (h, stage)
+        } + [(end, self)]
     }
 }

@@ -73,6 +73,46 @@ final class CurriculumFitTests: XCTestCase {
         for e in r.relativeErrors { XCTAssertLessThan(abs(e), 0.10) }
     }
 
+    /// `WindowAverageFit`'s own curriculum, as a library caller with their own targets would run
+    /// it: each stage keeps the windows that end by its horizon with their columns of the targets;
+    /// the run equals the stages run one after another by hand (each from the last's estimate),
+    /// and its progress counts on across stages.
+    func testWindowAverageFitCurriculumIsTheStagesInOrder() throws {
+        var network = try ReactionNetwork(yaml: String(contentsOf: packageRoot.appendingPathComponent("Data/models/dimerization.yaml"),
+                                                       encoding: .utf8))
+        network.initialState = [100, 0]
+        let windows: [ClosedRange<Double>] = [0...0.5, 0.5...1, 1...2, 2...4]
+        let targets = [[80.0, 60, 45, 40], [10.0, 20, 27, 30]]
+        let fit = try WindowAverageFit(network: network, observables: [.species(0, of: network), .species(1, of: network)],
+                                       windows: windows, targets: targets, scales: [10, 5], trajectoriesPerIteration: 8)
+        let stages = try fit.curriculumStages(horizons: [2, 1, 2, 4, 9])
+        XCTAssertEqual(stages.map(\.horizon), [1, 2, 4])
+        XCTAssertEqual(stages.map(\.fit.windows), [[0...0.5, 0.5...1], [0...0.5, 0.5...1, 1...2], windows])
+        XCTAssertEqual(stages.map(\.fit.targets), [[[80, 60], [10, 20]], [[80, 60, 45], [10, 20, 27]], targets])
+
+        let start = network.parameterCoordinates.map { $0 + 0.3 }
+        let schedule = LearningRateSchedule.exponentialDecay(initial: 0.05, final: 0.005, iterations: 6)
+        var reported: [Int] = []
+        let staged = try fit.run(start: start, iterations: 6, schedule: schedule, seed: 3, threads: 2, horizons: [1, 2]) { i, _ in
+            reported.append(i)
+        }
+        var theta = start, losses: [Double] = []
+        for stage in stages.map(\.fit) {
+            let result = try stage.run(start: theta, iterations: 6, schedule: schedule, seed: 3, threads: 1)
+            theta = result.estimate
+            losses += result.losses
+        }
+        XCTAssertEqual(staged.estimate, theta)
+        XCTAssertEqual(staged.losses, losses)
+        XCTAssertEqual(staged.iterates.count, 3 * 6 + 1)
+        XCTAssertEqual(reported, Array(0..<18))
+        XCTAssertNotEqual(staged.estimate, try fit.run(start: start, iterations: 18, schedule: schedule, seed: 3).estimate)
+        XCTAssertThrowsError(try fit.curriculumStages(horizons: [.nan]))
+        XCTAssertThrowsError(try fit.curriculumStages(horizons: [0.2])) { error in
+            XCTAssertTrue("\(error)".contains("no window ends by the curriculum horizon 0.2"), "\(error)")
+        }
+    }
+
     /// Horizons that are not positive, or that no window ends by, are refused.
     func testBadHorizonsAreRefused() throws {
         let problem = FitBenchmarks.dimerizationProblem()
