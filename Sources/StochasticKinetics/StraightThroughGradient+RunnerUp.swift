@@ -7,8 +7,10 @@ extension StraightThroughGradient {
     /// - a0 and ∂a0/∂x (the waiting-time term's state part, T·∂a0/∂x) are updated by the
     ///   differences of the re-evaluated propensities (re-summed every 128 events, so rounding
     ///   cannot drift);
-    /// - the waiting-time θ̄ part T·a_j is summed lazily: a_j·(ΣT since a_j last changed), added
-    ///   when a_j changes and once at the end;
+    /// - the waiting-time θ̄ part Σ_e T_e·a_j(e) is summed by parts: −(new − old)·(ΣT so far) when
+    ///   a_j changes, a_j·ΣT once at the end;
+    /// - what re-evaluating a dependent reads (rate, factor slots, offset) sits in one record per
+    ///   dependent entry, so the loop holds few base pointers and spills none;
     /// - (∂a/∂x)ᵀā adds four derivative terms (two factors of c and of o) to T·∂a0/∂x.
     /// What remains per event is the runner-up's selection (a scan over the a_j) and x̄′ of S
     /// species. A step with x̄′ = 0 costs the same as any other (its Δ = 0 gives ā = 0).
@@ -28,12 +30,20 @@ extension StraightThroughGradient {
         let width = tables.changeWidth, changeSlot = tables.changeSlot, changeWeight = tables.changeWeight
         let a = scratch.a, derivative = scratch.derivative
         let timeSum = scratch.timeSum, choice = scratch.choice, xBar = scratch.xBar
-        // ∂a0/∂x per slot (S + 1: the constant slot S collects what is aimed at it, never read),
-        // and per reaction the running waiting-time sum when a_j last changed.
-        let block = UnsafeMutablePointer<Double>.allocate(capacity: sCount + 1 + m)
+        // ∂a0/∂x per slot (S + 1: the constant slot S collects what is aimed at it, never read).
+        let block = UnsafeMutablePointer<Double>.allocate(capacity: sCount + 1)
         defer { block.deallocate() }
-        let a0Slope = block, mark = block + sCount + 1
-        block.initialize(repeating: 0, count: sCount + 1 + m)
+        let a0Slope = block
+        block.initialize(repeating: 0, count: sCount + 1)
+        // Per dependent entry (CSR of the kernel's dependents) what its re-evaluation reads, in one record.
+        let entryCount = dependentStart[m]
+        let entries = UnsafeMutablePointer<DependentEntry>.allocate(capacity: max(entryCount, 1))
+        defer { entries.deallocate() }
+        for i in 0..<entryCount {
+            let j = dependents[i]
+            entries[i] = DependentEntry(rate: k[j], reaction: Int32(j), first: Int32(first[j]), second: Int32(second[j]),
+                                        offset: Int32(offset[j]))
+        }
 
         var active = 0, a0 = 0.0
         @inline(__always) func resum() {
@@ -53,18 +63,23 @@ extension StraightThroughGradient {
             let r = Int(reactions[event - 1])
             timeBar += tAdj[event - 1]
             // Back to the state before the event; re-evaluate what reads it, carrying a0, ∂a0/∂x
-            // and the lazy waiting-time sums along.
+            // and the waiting-time sums along.
             for i in changeStart[r]..<changeStart[r + 1] { x[changeSpecies[i]] &-= changeDelta[i] }
             for i in dependentStart[r]..<dependentStart[r + 1] {
-                let j = dependents[i]
-                let old = a[j], oldFirst = derivative[2 * j], oldSecond = derivative[2 * j + 1]
-                timeSum[j] += old * (timeTotal - mark[j])
-                mark[j] = timeTotal
-                let now = evaluate(j, x, k, first, second, offset, a, derivative)
+                let e = entries[i]
+                let j = Int(e.reaction), d = derivative + (j &<< 1), f = Int(e.first), g = Int(e.second)
+                let old = a[j], oldFirst = d[0], oldSecond = d[1]
+                let xf = Double(x[f]), xg = Double(x[g] &- Int(e.offset))
+                let now = e.rate * xf * xg, nowFirst = e.rate * xg, nowSecond = e.rate * xf
+                a[j] = now
+                d[0] = nowFirst
+                d[1] = nowSecond
+                // Summed by parts: Σ_e T_e·a_j(e) = a_j(last)·ΣT − Σ_changes (new − old)·(ΣT so far).
+                timeSum[j] += (old - now) * timeTotal
                 active &+= (now > 0 ? 1 : 0) &- (old > 0 ? 1 : 0)
                 a0 += now - old
-                a0Slope[first[j]] += derivative[2 * j] - oldFirst
-                a0Slope[second[j]] += derivative[2 * j + 1] - oldSecond
+                a0Slope[f] += nowFirst - oldFirst
+                a0Slope[g] += nowSecond - oldSecond
             }
             if event & 127 == 0 { resum() }
             let dt = times[event - 1] - (event >= 2 ? times[event - 2] : 0)
@@ -98,6 +113,15 @@ extension StraightThroughGradient {
             xBar[sCount] = 0
             event -= 1
         }
-        for j in 0..<m { timeSum[j] += a[j] * (timeTotal - mark[j]) }
+        for j in 0..<m { timeSum[j] += a[j] * timeTotal }
     }
+}
+
+/// What re-evaluating one dependent reads (`runnerUpSteps`): a_j = rate·x[first]·(x[second] − offset).
+struct DependentEntry {
+    var rate: Double
+    var reaction: Int32
+    var first: Int32
+    var second: Int32
+    var offset: Int32
 }
