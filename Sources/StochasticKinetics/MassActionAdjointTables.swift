@@ -26,6 +26,8 @@ final class MassActionAdjointTables: @unchecked Sendable {
     let changeWidth: Int
     let changeSlot: UnsafeMutablePointer<Int>
     let changeWeight: UnsafeMutablePointer<Double>
+    /// The same net changes as integers (for undoing an event without a loop bound).
+    let changeCount: UnsafeMutablePointer<Int>
     /// The derivative slots aimed at species s: termSlot[i] for i in termStart[s]..<termStart[s+1]
     /// (derivative[2j] = ∂a_j/∂x[first_j], derivative[2j + 1] = ∂a_j/∂x[second_j]) and their
     /// reactions termReaction[i], so (∂a/∂x)ᵀā at s = Σ_i ā[termReaction[i]]·derivative[termSlot[i]].
@@ -65,10 +67,13 @@ final class MassActionAdjointTables: @unchecked Sendable {
         changeSlot.initialize(repeating: sCount, count: paddedCount * changeWidth)
         changeWeight = .allocate(capacity: paddedCount * changeWidth)
         changeWeight.initialize(repeating: 0, count: paddedCount * changeWidth)
+        changeCount = .allocate(capacity: paddedCount * changeWidth)
+        changeCount.initialize(repeating: 0, count: paddedCount * changeWidth)
         for j in 0..<m {
             for (e, i) in (c.changeStart[j]..<c.changeStart[j + 1]).enumerated() {
                 changeSlot[j * changeWidth + e] = c.changeSpecies[i]
                 changeWeight[j * changeWidth + e] = Double(c.changeDelta[i])
+                changeCount[j * changeWidth + e] = c.changeDelta[i]
             }
         }
         termStart = Self.copy(Self.starts(terms))
@@ -78,7 +83,7 @@ final class MassActionAdjointTables: @unchecked Sendable {
 
     deinit {
         first.deallocate(); second.deallocate(); offset.deallocate()
-        changeSlot.deallocate(); changeWeight.deallocate()
+        changeSlot.deallocate(); changeWeight.deallocate(); changeCount.deallocate()
         termStart.deallocate(); termSlot.deallocate(); termReaction.deallocate()
     }
 

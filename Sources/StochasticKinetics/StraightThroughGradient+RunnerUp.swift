@@ -28,6 +28,7 @@ extension StraightThroughGradient {
         let changeStart = kernel.changeStart, changeSpecies = kernel.changeSpecies, changeDelta = kernel.changeDelta
         let dependentStart = kernel.dependentStart, dependents = kernel.dependents
         let width = tables.changeWidth, changeSlot = tables.changeSlot, changeWeight = tables.changeWeight
+        let changeCount = tables.changeCount
         let a = scratch.a, derivative = scratch.derivative
         let timeSum = scratch.timeSum, choice = scratch.choice, xBar = scratch.xBar
         // ∂a0/∂x per slot (S + 1: the constant slot S collects what is aimed at it, never read).
@@ -64,7 +65,15 @@ extension StraightThroughGradient {
             timeBar += tAdj[event - 1]
             // Back to the state before the event; re-evaluate what reads it, carrying a0, ∂a0/∂x
             // and the waiting-time sums along.
-            for i in changeStart[r]..<changeStart[r + 1] { x[changeSpecies[i]] &-= changeDelta[i] }
+            if width == 3 {
+                // Padded to three entries (slot S, count 0): no loop bound to mispredict.
+                let base = r &* 3
+                x[changeSlot[base]] &-= changeCount[base]
+                x[changeSlot[base &+ 1]] &-= changeCount[base &+ 1]
+                x[changeSlot[base &+ 2]] &-= changeCount[base &+ 2]
+            } else {
+                for i in changeStart[r]..<changeStart[r + 1] { x[changeSpecies[i]] &-= changeDelta[i] }
+            }
             for i in dependentStart[r]..<dependentStart[r + 1] {
                 let e = entries[i]
                 let j = Int(e.reaction), d = derivative + (j &<< 1), f = Int(e.first), g = Int(e.second)
