@@ -46,7 +46,7 @@ extension StraightThroughGradient {
                                         offset: Int32(offset[j]))
         }
 
-        var active = 0, a0 = 0.0
+        var a0 = 0.0
         @inline(__always) func resum() {
             a0 = Self.sum(a, m)
             for s in 0...sCount { a0Slope[s] = 0 }
@@ -55,7 +55,7 @@ extension StraightThroughGradient {
                 a0Slope[second[j]] += derivative[2 * j + 1]
             }
         }
-        for j in 0..<m { active &+= evaluate(j, x, k, first, second, offset, a, derivative) > 0 ? 1 : 0 }
+        for j in 0..<m { _ = evaluate(j, x, k, first, second, offset, a, derivative) }
         resum()
         if carries { xAdj.copy(segment: n, to: xBar) }
         var timeBar = 0.0, timeTotal = 0.0
@@ -85,7 +85,6 @@ extension StraightThroughGradient {
                 d[1] = nowSecond
                 // Summed by parts: Σ_e T_e·a_j(e) = a_j(last)·ΣT − Σ_changes (new − old)·(ΣT so far).
                 timeSum[j] += (old - now) * timeTotal
-                active &+= (now > 0 ? 1 : 0) &- (old > 0 ? 1 : 0)
                 a0 += now - old
                 a0Slope[f] += nowFirst - oldFirst
                 a0Slope[g] += nowSecond - oldSecond
@@ -97,9 +96,14 @@ extension StraightThroughGradient {
             guard carries else { event -= 1; continue }
             // The two-way softmax of c = r and the runner-up o.
             var aBarC = 0.0, aBarO = 0.0, o = r
-            if active >= 2 {
-                let race = a0 - a[r]
-                let noise = RunnerUpNoise(key: Self.eventKey(key0, event), a: a, count: m, chosen: r, race: race)
+            // The choice has a softmax only if another reaction can fire. That is all but certain
+            // when the others' carried total is well above its rounding (a0 is re-summed every 128
+            // events), and checked exactly otherwise (rare); should rounding still pass a total
+            // whose reactions are all at zero, the selection finds none (−1) and the step is skipped.
+            let race = a0 - a[r]
+            let noise = race > 0x1p-30 * a0 || Self.othersActive(a, m, r)
+                ? RunnerUpNoise(key: Self.eventKey(key0, event), a: a, count: m, chosen: r, race: race) : nil
+            if let noise, noise.other >= 0 {
                 o = noise.other
                 let pw = Self.pairWeight(Flags.self, other: race, e0: 1 - noise.share, share: noise.share, a0: a0,
                                          product: a[r] * a[o], power: power)
@@ -123,6 +127,15 @@ extension StraightThroughGradient {
             event -= 1
         }
         for j in 0..<m { timeSum[j] += a[j] * timeTotal }
+    }
+}
+
+extension StraightThroughGradient {
+    /// Whether some reaction other than r has a_j > 0.
+    @inline(never)
+    static func othersActive(_ a: UnsafeMutablePointer<Double>, _ m: Int, _ r: Int) -> Bool {
+        for j in 0..<m where j != r && a[j] > 0 { return true }
+        return false
     }
 }
 
