@@ -14,9 +14,11 @@ struct NetworkFitRun {
         let size = FitBenchmarkSize(targetTrajectories: n.targetTrajectories, trajectoriesPerIteration: n.trajectories,
                                     iterations: n.iterations)
         let relaxation = ChoiceRelaxation(rawValue: n.relaxation) ?? .allReactions
-        let result = n.benchmark == "oscillator"
-            ? try FitBenchmarks.oscillator(size: size, seed: n.seed, relaxation: relaxation, temperature: n.temperature)
-            : try FitBenchmarks.dimerization(size: size, seed: n.seed, temperature: n.temperature)
+        let problem = n.benchmark == "oscillator"
+            ? try FitBenchmarks.oscillatorProblem(fitted: n.parameters ?? ["betaA", "deltaR"], startFactors: n.startFactors,
+                                                  relaxation: relaxation, temperature: n.temperature)
+            : FitBenchmarks.dimerizationProblem(temperature: n.temperature)
+        let result = try problem.fit(size: size, seed: n.seed, horizons: n.horizons)
         let name = n.benchmark
         let folder = (spec.resolve(spec.output) as NSString).appendingPathComponent(name)
         var report = RecordingReport(title: "\(name): differentiable-SSA fit from a wrong start",
@@ -25,7 +27,10 @@ struct NetworkFitRun {
                                      settings: [Setting("pipeline", spec.name), Setting("PatchFit", PatchFitVersion.current),
                                                 Setting("target trajectories", String(n.targetTrajectories)),
                                                 Setting("trajectories per iteration", String(n.trajectories)),
-                                                Setting("iterations", String(n.iterations)), Setting("seed", String(n.seed)),
+                                                Setting("iterations", n.horizons.isEmpty ? String(n.iterations)
+                                                        : "\(n.iterations) per stage × \(result.horizons.count) stages (curriculum: windows ending by "
+                                                          + result.horizons.map { String(format: "%g", $0) }.joined(separator: ", ") + ")"),
+                                                Setting("seed", String(n.seed)),
                                                 Setting("surrogate softmax", result.options.relaxation == .allReactions
                                                         ? "all competing reactions" : "chosen reaction and runner-up"),
                                                 Setting("temperature τ", String(result.options.temperature)),
@@ -47,6 +52,12 @@ struct NetworkFitRun {
         report.lossCurve = LossCurve(iteration: result.losses.indices.map(Double.init), loss: result.losses,
                                      label: "Σ ((window mean − target)/scale)²")
         report.notes = [ReportNote(.info, "Start values: " + zip(result.parameters, result.start).map { "\($0) = " + String(format: "%.6g", $1) }.joined(separator: ", "))]
+        if result.horizons.count > 1 {
+            let starts = (1..<result.horizons.count).map { String($0 * n.iterations) }.joined(separator: ", ")
+            report.notes.append(ReportNote(.info, "Curriculum: each stage's loss is over its own windows (those ending by "
+                + result.horizons.map { String(format: "%g", $0) }.joined(separator: ", ")
+                + " in turn), so the loss curve steps up where a stage adds windows (iterations \(starts))."))
+        }
         _ = try ReportWriter.write(report, to: folder)
         try AtomicFile.write(String(format: "{\n  \"fit_wall_seconds\" : %.3f\n}\n", result.wallSeconds),
                              to: (folder as NSString).appendingPathComponent("timing.json"))

@@ -1,6 +1,7 @@
 import Foundation
 import GatingModels
 import Idealization
+import StochasticKinetics
 import Yams
 
 extension PipelineSpec {
@@ -139,14 +140,37 @@ extension PipelineSpec {
 
     private static func network(_ y: YAMLReader, spec: PipelineSpec) throws(PipelineError) -> NetworkFitStage? {
         guard let n = try y.section("network") else { return nil }
-        try n.rejectUnknownKeys(["benchmark", "target_trajectories", "trajectories", "iterations", "seed", "relaxation", "temperature"])
+        try n.rejectUnknownKeys(["benchmark", "target_trajectories", "trajectories", "iterations", "seed", "relaxation", "temperature",
+                                 "parameters", "start_factors", "horizons"])
         guard let benchmark = try n.choice("benchmark", ["dimerization", "oscillator"]) else {
             throw n.error("benchmark", "is required: dimerization or oscillator")
+        }
+        let parameters = try n.strings("parameters"), startFactors = try n.doubles("start_factors")
+        if benchmark == "dimerization" {
+            // Its benchmark fits both rates from a fixed ratio-breaking start.
+            for key in ["parameters", "start_factors"] where n.value(key) != nil {
+                throw n.error(key, "applies to the oscillator only (the dimerization fits kf and kb from kf × 3, kb ÷ 2)")
+            }
+        }
+        if benchmark == "oscillator" {
+            // The library's own checks (unknown, repeated or no names; one positive factor per
+            // rate), each reported against the key that carries the mistake.
+            do { _ = try FitBenchmarks.oscillatorProblem(fitted: parameters ?? ["betaA", "deltaR"]) } catch {
+                throw n.error("parameters", "\(error)")
+            }
+            do { _ = try FitBenchmarks.oscillatorProblem(fitted: parameters ?? ["betaA", "deltaR"], startFactors: startFactors) } catch {
+                throw n.error("start_factors", "\(error)")
+            }
+        }
+        let horizons = try n.doubles("horizons") ?? []
+        guard horizons.allSatisfy({ $0 > 0 && $0.isFinite }) else {
+            throw n.error("horizons", "must be positive numbers (the curriculum's stage ends)")
         }
         return NetworkFitStage(benchmark: benchmark, targetTrajectories: try n.int("target_trajectories", min: 1) ?? 100_000,
                                trajectories: try n.int("trajectories", min: 1) ?? 256, iterations: try n.int("iterations", min: 4) ?? 1000,
                                seed: UInt64(try n.int("seed", min: 0) ?? 1),
                                relaxation: try n.choice("relaxation", ["all", "runner-up"]) ?? "all",
-                               temperature: try n.double("temperature", positive: true) ?? 0.5)
+                               temperature: try n.double("temperature", positive: true) ?? 0.5,
+                               parameters: parameters, startFactors: startFactors, horizons: horizons)
     }
 }

@@ -135,4 +135,12 @@ public struct NetworkFitStage: Sendable, Equatable, Codable {
     public var relaxation: String = "all"
     /// Its temperature τ (0.5 by default; the StochasticKinetics README measures others).
     public var temperature: Double = 0.5
+    /// The oscillator's rates to recover (parameter names; nil: βA and δR), the rest held at truth.
+    public var parameters: [String]? = nil
+    /// Their starts as multiples of the truth (nil: × 1.3, × 0.75, × 1.3, … in order).
+    public var startFactors: [Double]? = nil
+    /// A horizon curriculum (hours of the oscillator, time units of the dimerization): each stage
+    /// fits the windows that end by its horizon for `iterations` iterations, then a last stage fits
+    /// all of them. Empty: one stage. Four oscillator rates need one (StochasticKinetics README).
+    public var horizons: [Double] = []
 }

@@ -81,6 +81,37 @@ final class PipelineSpecTests: XCTestCase {
                     key: "network.temperature", contains: "expected a number")
     }
 
+    /// The oscillator's fitted rates, their start factors and a curriculum; mistakes name the key.
+    func testNetworkFitRatesStartsAndCurriculum() throws {
+        let plain = try parse("name: x\nkind: network-fit\nnetwork:\n  benchmark: oscillator\n").network
+        XCTAssertNil(plain?.parameters)
+        XCTAssertNil(plain?.startFactors)
+        XCTAssertEqual(plain?.horizons, [])
+        let four = try parse("""
+            name: x
+            kind: network-fit
+            network:
+              benchmark: oscillator
+              parameters: [betaA, deltaA, betaR, deltaR]
+              start_factors: [1.3, 0.75, 1.3, 0.75]
+              horizons: [3, 6, 9]
+
+            """).network
+        XCTAssertEqual(four?.parameters, ["betaA", "deltaA", "betaR", "deltaR"])
+        XCTAssertEqual(four?.startFactors, [1.3, 0.75, 1.3, 0.75])
+        XCTAssertEqual(four?.horizons, [3, 6, 9])
+        let head = "name: x\nkind: network-fit\nnetwork:\n  benchmark: oscillator\n"
+        assertError(head + "  parameters: [betaA, gamma]\n", line: 5, key: "network.parameters", contains: "no rate gamma")
+        assertError(head + "  parameters: [betaA, betaA]\n", line: 5, key: "network.parameters", contains: "distinct")
+        assertError(head + "  parameters: [betaA, deltaR]\n  start_factors: [1.3]\n", line: 6, key: "network.start_factors",
+                    contains: "one positive start factor per fitted rate (2)")
+        assertError(head + "  start_factors: [1.3, -1]\n", line: 5, key: "network.start_factors", contains: "positive")
+        assertError(head + "  horizons: [3, 0]\n", line: 5, key: "network.horizons", contains: "positive")
+        assertError(head + "  horizons: [3, soon]\n", line: 5, key: "network.horizons", contains: "expected numbers")
+        assertError("name: x\nkind: network-fit\nnetwork:\n  benchmark: dimerization\n  parameters: [kf]\n", line: 5,
+                    key: "network.parameters", contains: "oscillator only")
+    }
+
     func testInvalidYamlReportsALine() {
         XCTAssertThrowsError(try parse("name: x\ninputs: [a.abf\ncondition: {\n")) { error in
             XCTAssertNotNil((error as? PipelineError)?.line)

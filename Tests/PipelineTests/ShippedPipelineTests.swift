@@ -12,7 +12,7 @@ final class ShippedPipelineTests: XCTestCase {
     func testEveryShippedPipelineIsValid() throws {
         let names = try shipped()
         XCTAssertEqual(Set(names), ["demo.yaml", "lab-batch.yaml", "synthetic-ch82.yaml", "dimerization.yaml", "oscillator.yaml",
-                                    "synthetic-2ch-ssa.yaml"])
+                                    "oscillator-four-rates.yaml", "synthetic-2ch-ssa.yaml"])
         for name in names {
             XCTAssertNoThrow(try PipelineSpec.load(path: "Pipelines/\(name)", baseFolder: CLI.packageRoot.path), name)
         }
@@ -95,5 +95,40 @@ final class ShippedPipelineTests: XCTestCase {
         }
         // Same targets and seeds, another surrogate: another estimate.
         XCTAssertNotEqual(oscillatorErrors.first, oscillatorErrors.last)
+    }
+
+    /// A staged (curriculum) fit through a pipeline: the report says how the iterations were
+    /// staged and holds every stage's losses; the fitted rates named in the pipeline are the ones
+    /// reported. (Its accuracy is tested in StochasticKinetics' CurriculumFitTests.)
+    func testNetworkFitPipelineRunsACurriculum() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("curriculum-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let path = folder.appendingPathComponent("staged.yaml").path
+        try """
+            name: staged
+            kind: network-fit
+            output: \(folder.appendingPathComponent("out").path)
+            network:
+              benchmark: oscillator
+              parameters: [betaA, deltaA]
+              start_factors: [1.1, 0.9]
+              horizons: [2, 4]
+              target_trajectories: 40
+              trajectories: 4
+              iterations: 5
+
+            """.write(toFile: path, atomically: true, encoding: .utf8)
+        let result = try CLI.run(["run", path, "--quiet"])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertTrue(result.stdout.contains("betaA: truth 50") && result.stdout.contains("deltaA: truth 1"), result.stdout)
+        XCTAssertFalse(result.stdout.contains("deltaR"), result.stdout)
+        let summary = try String(contentsOf: folder.appendingPathComponent("out/oscillator/summary.json"), encoding: .utf8)
+        XCTAssertTrue(summary.contains("5 per stage × 3 stages (curriculum: windows ending by 2, 4, 12)"), summary)
+        let json = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(summary.utf8)) as? [String: Any])
+        let curve = try XCTUnwrap(json["lossCurve"] as? [String: Any])
+        XCTAssertEqual((curve["loss"] as? [Double])?.count, 15)
+        XCTAssertTrue(summary.contains("steps up where a stage adds windows (iterations 5, 10)"), summary)
+        XCTAssertTrue(summary.contains("betaA = 55, deltaA = 0.9"), summary)
     }
 }
