@@ -6,9 +6,10 @@ extension StraightThroughGradient {
     /// a step needs no pass over all reactions:
     /// - a0 and ∂a0/∂x (the waiting-time term's state part, T·∂a0/∂x) are updated by the
     ///   differences of the re-evaluated propensities (re-summed every 128 events, so rounding
-    ///   cannot drift);
-    /// - the waiting-time θ̄ part Σ_e T_e·a_j(e) is summed by parts: −(new − old)·(ΣT so far) when
-    ///   a_j changes, a_j·ΣT once at the end;
+    ///   cannot drift, and after any event that cuts a0 by more than 2¹⁰, whose difference kept
+    ///   only the larger value's precision);
+    /// - the waiting-time θ̄ part T·a_j is summed lazily: a_j·(ΣT since a_j last changed), added
+    ///   when a_j changes and once at the end;
     /// - what re-evaluating a dependent reads (rate, factor slots, offset) sits in one record per
     ///   dependent entry, so the loop holds few base pointers and spills none;
     /// - (∂a/∂x)ᵀā adds four derivative terms (two factors of c and of o) to T·∂a0/∂x.
@@ -31,11 +32,12 @@ extension StraightThroughGradient {
         let changeCount = tables.changeCount
         let a = scratch.a, derivative = scratch.derivative
         let timeSum = scratch.timeSum, choice = scratch.choice, xBar = scratch.xBar
-        // ∂a0/∂x per slot (S + 1: the constant slot S collects what is aimed at it, never read).
-        let block = UnsafeMutablePointer<Double>.allocate(capacity: sCount + 1)
+        // ∂a0/∂x per slot (S + 1: the constant slot S collects what is aimed at it, never read),
+        // and per reaction the running waiting-time sum when a_j last changed.
+        let block = UnsafeMutablePointer<Double>.allocate(capacity: sCount + 1 + m)
         defer { block.deallocate() }
-        let a0Slope = block
-        block.initialize(repeating: 0, count: sCount + 1)
+        let a0Slope = block, mark = block + sCount + 1
+        block.initialize(repeating: 0, count: sCount + 1 + m)
         // Per dependent entry (CSR of the kernel's dependents) what its re-evaluation reads, in one record.
         let entryCount = dependentStart[m]
         let entries = UnsafeMutablePointer<DependentEntry>.allocate(capacity: max(entryCount, 1))
@@ -61,7 +63,7 @@ extension StraightThroughGradient {
         var timeBar = 0.0, timeTotal = 0.0
         var event = n
         while event >= 1 {
-            let r = Int(reactions[event - 1])
+            let r = Int(reactions[event - 1]), a0Before = a0
             timeBar += tAdj[event - 1]
             // Back to the state before the event; re-evaluate what reads it, carrying a0, ∂a0/∂x
             // and the waiting-time sums along.
@@ -83,13 +85,18 @@ extension StraightThroughGradient {
                 a[j] = now
                 d[0] = nowFirst
                 d[1] = nowSecond
-                // Summed by parts: Σ_e T_e·a_j(e) = a_j(last)·ΣT − Σ_changes (new − old)·(ΣT so far).
-                timeSum[j] += (old - now) * timeTotal
+                // a_j·(ΣT since a_j last changed). (Summing by parts instead, −(new − old)·ΣT per
+                // change, saves the mark but adds terms that cancel: a stiff reaction's 10¹²·ΣT.)
+                timeSum[j] += old * (timeTotal - mark[j])
+                mark[j] = timeTotal
                 a0 += now - old
                 a0Slope[f] += nowFirst - oldFirst
                 a0Slope[g] += nowSecond - oldSecond
             }
-            if event & 127 == 0 { resum() }
+            // Re-summed every 128 events, and at once when this event cut a0 by more than 2¹⁰: the
+            // differences carried it with the larger value's rounding (a stiff reaction can be
+            // 10¹² times the rest while it can fire, and stop in one event).
+            if event & 127 == 0 || a0 < 0x1p-10 * a0Before { resum() }
             let dt = times[event - 1] - (event >= 2 ? times[event - 2] : 0)
             let term = -timeBar * dt / a0
             timeTotal += term
@@ -126,7 +133,7 @@ extension StraightThroughGradient {
             xBar[sCount] = 0
             event -= 1
         }
-        for j in 0..<m { timeSum[j] += a[j] * timeTotal }
+        for j in 0..<m { timeSum[j] += a[j] * (timeTotal - mark[j]) }
     }
 }
 
