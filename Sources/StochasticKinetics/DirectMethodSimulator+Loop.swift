@@ -154,12 +154,16 @@ extension DirectMethodSimulator {
             }
             let first = dependentStart[chosen], last = dependentStart[chosen + 1]
             if sorting {
+                let before = a0
                 for i in first..<last {
                     let j = dependents[i]
                     let old = a[j]
                     a[j] = kern.propensity(j, x, k, v)
                     a0 += a[j] - old
                 }
+                // A fall by more than 2¹⁰ in one step (a stiff reaction stopping) leaves a0 with the
+                // larger value's rounding: re-sum before the next step uses it.
+                if a0 < 0x1p-10 * before { sinceResum = 0 }
             } else if firstOrder {
                 // Gating schemes: a_j = k_j·x_a, no dispatch on the law's form.
                 for i in first..<last {

@@ -26,6 +26,46 @@ final class SortingDirectTests: XCTestCase {
         XCTAssertLessThan(abs(z), 4, "branching z = \(z)")
     }
 
+    /// A stiff network in the sorting scan (which carries a0 by differences): A → B at 10¹² per
+    /// molecule beside rates of order 1, so a0 jumps to ~10¹² whenever an A appears and falls back
+    /// one event later. Each slow step's waiting time must be its Exp(1) draw over the exact a0 of
+    /// the state before it (the stream replayed: −log u, then the selection's u, per step); a0
+    /// carried through the fall kept 10¹²'s rounding and missed by up to ~5e-5.
+    func testWaitingTimesUseTheExactTotalAfterAStiffFall() throws {
+        let rates = [1e12, 1, 1e-2, 1]
+        let parameters = (0..<4).map { RateParameter(name: "k\($0)", value: rates[$0]) }
+        let network = try ReactionNetwork(
+            species: ["A", "B", "C"], initialState: [40, 0, 0], parameters: parameters,
+            reactions: [
+                Reaction(name: "fast", reactants: [.init(species: 0, count: 1)], products: [.init(species: 1, count: 1)],
+                         law: .massAction(parameter: 0)),
+                Reaction(name: "back", reactants: [.init(species: 1, count: 1)], products: [.init(species: 0, count: 1)],
+                         law: .massAction(parameter: 1)),
+                Reaction(name: "make", reactants: [], products: [.init(species: 2, count: 1)], law: .massAction(parameter: 2)),
+                Reaction(name: "decay", reactants: [.init(species: 2, count: 1)], products: [], law: .massAction(parameter: 3)),
+            ])
+        let path = try DirectMethodSimulator(network: network, selection: .sortingDirect).simulate(horizon: .events(600), seed: 9)
+        var stream = RandomStream(seed: 9)
+        var x = network.initialState.map(Double.init)
+        var checked = 0, falls = 0
+        for n in 1...path.eventCount {
+            let draw = -log(stream.uniformPositive())
+            _ = stream.uniformPositive()
+            let a0 = rates[0] * x[0] + rates[1] * x[1] + rates[2] + rates[3] * x[2]
+            let dt = path.eventTimes[n - 1] - (n >= 2 ? path.eventTimes[n - 2] : 0)
+            if x[0] == 0 {
+                // A slow step (no A): dt ≥ ~10⁻³ against times ≤ ~20, so the recorded times keep it to ~1e-12.
+                XCTAssertEqual(dt * a0, draw, accuracy: 1e-9 * draw + 1e-12, "event \(n)")
+                checked += 1
+            }
+            let r = Int(path.reactions[n - 1])
+            if r == 0 { falls += 1 }
+            for term in network.reactions[r].netChange { x[term.species] += Double(term.count) }
+        }
+        XCTAssertGreaterThan(checked, 200)
+        XCTAssertGreaterThan(falls, 100)
+    }
+
     /// A 41-reaction network (above the automatic threshold, so `.automatic` sorts): a birth–death
     /// species X (λ 20, μ 1) and 20 independent birth–death species Y_i (λ_i = i/2, μ = 1).
     /// At t = 10 X ~ Poisson(20) and ΣY_i ~ Poisson(105) (independent Poissons add); chi-square
