@@ -116,17 +116,7 @@ final class RunnerUpRelaxationTests: XCTestCase {
     /// 1.4e-9 and 1.6e-6 (10⁶, 10⁹, K none) and 8.5e-7 (10⁹, K 1).
     func testStiffNetworkMatchesTheGeneralLoop() throws {
         for (fast, tolerance) in [(1e6, 3e-10), (1e9, 2e-7)] {
-            let parameters = (0..<4).map { RateParameter(name: "k\($0)", value: [fast, 1, 1e-2, 1][$0]) }
-            let network = try ReactionNetwork(
-                species: ["A", "B", "C"], initialState: [40, 0, 0], parameters: parameters,
-                reactions: [
-                    Reaction(name: "fast", reactants: [.init(species: 0, count: 1)], products: [.init(species: 1, count: 1)],
-                             law: .massAction(parameter: 0)),
-                    Reaction(name: "back", reactants: [.init(species: 1, count: 1)], products: [.init(species: 0, count: 1)],
-                             law: .massAction(parameter: 1)),
-                    Reaction(name: "make", reactants: [], products: [.init(species: 2, count: 1)], law: .massAction(parameter: 2)),
-                    Reaction(name: "decay", reactants: [.init(species: 2, count: 1)], products: [], law: .massAction(parameter: 3)),
-                ])
+            let network = try stiffNetwork(fast: fast)
             let path = try DirectMethodSimulator(network: network).simulate(horizon: .time(40), seed: 5)
             let loss = OracleLoss(observable: Observable(weights: [1, 0.5, 2]), grid: [8, 20, 36])
             let adjoint = loss.adjoint(path, network: network)

@@ -33,17 +33,7 @@ final class SortingDirectTests: XCTestCase {
     /// carried through the fall kept 10¹²'s rounding and missed by up to ~5e-5.
     func testWaitingTimesUseTheExactTotalAfterAStiffFall() throws {
         let rates = [1e12, 1, 1e-2, 1]
-        let parameters = (0..<4).map { RateParameter(name: "k\($0)", value: rates[$0]) }
-        let network = try ReactionNetwork(
-            species: ["A", "B", "C"], initialState: [40, 0, 0], parameters: parameters,
-            reactions: [
-                Reaction(name: "fast", reactants: [.init(species: 0, count: 1)], products: [.init(species: 1, count: 1)],
-                         law: .massAction(parameter: 0)),
-                Reaction(name: "back", reactants: [.init(species: 1, count: 1)], products: [.init(species: 0, count: 1)],
-                         law: .massAction(parameter: 1)),
-                Reaction(name: "make", reactants: [], products: [.init(species: 2, count: 1)], law: .massAction(parameter: 2)),
-                Reaction(name: "decay", reactants: [.init(species: 2, count: 1)], products: [], law: .massAction(parameter: 3)),
-            ])
+        let network = try stiffNetwork(fast: rates[0])
         let path = try DirectMethodSimulator(network: network, selection: .sortingDirect).simulate(horizon: .events(600), seed: 9)
         var stream = RandomStream(seed: 9)
         var x = network.initialState.map(Double.init)

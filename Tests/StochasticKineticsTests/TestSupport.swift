@@ -88,3 +88,19 @@ func massActionTestNetworks() throws -> [(String, ReactionNetwork, Observable)] 
             ("dimerization", dimerization, Observable(weights: [1, -0.5])),
             ("oscillator", oscillator, BenchmarkModels.oscillator.observable)]
 }
+
+/// A stiff network: A → B at `fast` per molecule beside B → A (1), ∅ → C (0.01) and C → ∅ (1),
+/// from A = 40. Whenever an A appears a0 jumps by about `fast` and falls back one event later.
+func stiffNetwork(fast: Double) throws -> ReactionNetwork {
+    let parameters = (0..<4).map { RateParameter(name: "k\($0)", value: [fast, 1, 1e-2, 1][$0]) }
+    return try ReactionNetwork(
+        species: ["A", "B", "C"], initialState: [40, 0, 0], parameters: parameters,
+        reactions: [
+            Reaction(name: "fast", reactants: [.init(species: 0, count: 1)], products: [.init(species: 1, count: 1)],
+                     law: .massAction(parameter: 0)),
+            Reaction(name: "back", reactants: [.init(species: 1, count: 1)], products: [.init(species: 0, count: 1)],
+                     law: .massAction(parameter: 1)),
+            Reaction(name: "make", reactants: [], products: [.init(species: 2, count: 1)], law: .massAction(parameter: 2)),
+            Reaction(name: "decay", reactants: [.init(species: 2, count: 1)], products: [], law: .massAction(parameter: 3)),
+        ])
+}
