@@ -15,7 +15,7 @@ struct NetworkFitRun {
                                     iterations: n.iterations)
         let relaxation = ChoiceRelaxation(rawValue: n.relaxation) ?? .allReactions
         let problem = n.benchmark == "oscillator"
-            ? try FitBenchmarks.oscillatorProblem(fitted: n.parameters ?? ["betaA", "deltaR"], startFactors: n.startFactors,
+            ? try FitBenchmarks.oscillatorProblem(fitted: n.parameters ?? FitBenchmarks.oscillatorRates, startFactors: n.startFactors,
                                                   relaxation: relaxation, temperature: n.temperature)
             : FitBenchmarks.dimerizationProblem(temperature: n.temperature)
         let result = try problem.fit(size: size, seed: n.seed, horizons: n.horizons)

@@ -155,10 +155,10 @@ extension PipelineSpec {
         if benchmark == "oscillator" {
             // The library's own checks (unknown, repeated or no names; one positive factor per
             // rate), each reported against the key that carries the mistake.
-            do { _ = try FitBenchmarks.oscillatorProblem(fitted: parameters ?? ["betaA", "deltaR"]) } catch {
+            do { _ = try FitBenchmarks.oscillatorProblem(fitted: parameters ?? FitBenchmarks.oscillatorRates) } catch {
                 throw n.error("parameters", "\(error)")
             }
-            do { _ = try FitBenchmarks.oscillatorProblem(fitted: parameters ?? ["betaA", "deltaR"], startFactors: startFactors) } catch {
+            do { _ = try FitBenchmarks.oscillatorProblem(fitted: parameters ?? FitBenchmarks.oscillatorRates, startFactors: startFactors) } catch {
                 throw n.error("start_factors", "\(error)")
             }
         }

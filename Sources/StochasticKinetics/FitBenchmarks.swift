@@ -154,6 +154,9 @@ public enum FitBenchmarks {
         try dimerizationProblem(temperature: temperature).fit(size: size, seed: seed, threads: threads)
     }
 
+    /// The oscillator benchmark's fitted rates unless others are named: βA and δR.
+    public static let oscillatorRates = ["betaA", "deltaR"]
+
     /// Vilar et al. (2002): by default βA (activator translation) × 1.3 and δR (repressor decay)
     /// × 0.75, matching the mean A and R over the first pulse (hourly windows, 0–12 h); untruncated
     /// gradient. `fitted`: the rates to recover (parameter names), the rest held at truth;
@@ -162,7 +165,7 @@ public enum FitBenchmarks {
     /// `temperature` its τ.
     /// - Throws: `invalidArgument` for an unknown, repeated or empty list of names, or start
     ///   factors that are not one positive number per fitted rate.
-    public static func oscillatorProblem(fitted: [String] = ["betaA", "deltaR"], startFactors: [Double]? = nil,
+    public static func oscillatorProblem(fitted: [String] = oscillatorRates, startFactors: [Double]? = nil,
                                          relaxation: ChoiceRelaxation = .allReactions,
                                          temperature: Double = 0.5) throws -> FitBenchmarkProblem {
         let network = BenchmarkModels.oscillator.network

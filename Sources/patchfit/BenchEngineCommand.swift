@@ -142,7 +142,8 @@ struct BenchEngineCommand: ParsableCommand {
 
     /// --fit-parameters as a list of names.
     var fittedRates: [String] {
-        (fitParameters ?? "betaA,deltaR").split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }
+        fitParameters.map { $0.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) } }
+            ?? FitBenchmarks.oscillatorRates
     }
 
     /// A comma-separated list of numbers ("1.3, 0.75" → [1.3, 0.75]) given to `option`.
