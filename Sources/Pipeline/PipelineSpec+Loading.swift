@@ -166,6 +166,12 @@ extension PipelineSpec {
         guard horizons.allSatisfy({ $0 > 0 && $0.isFinite }) else {
             throw n.error("horizons", "must be positive numbers (the curriculum's stage ends)")
         }
+        // Each stage needs a window that ends by its horizon: checked now, not when the run starts.
+        let problem = benchmark == "dimerization" ? FitBenchmarks.dimerizationProblem()
+            : try? FitBenchmarks.oscillatorProblem(fitted: parameters ?? FitBenchmarks.oscillatorRates, startFactors: startFactors)
+        do { _ = try problem?.stageHorizons(horizons) } catch {
+            throw n.error("horizons", "\(error)")
+        }
         return NetworkFitStage(benchmark: benchmark, targetTrajectories: try n.int("target_trajectories", min: 1) ?? 100_000,
                                trajectories: try n.int("trajectories", min: 1) ?? 256, iterations: try n.int("iterations", min: 4) ?? 1000,
                                seed: UInt64(try n.int("seed", min: 0) ?? 1),

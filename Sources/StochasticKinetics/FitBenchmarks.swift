@@ -99,7 +99,7 @@ public struct FitBenchmarkProblem: Sendable {
         let start = startCoordinates(indices)
         let fit = try loss(indices: indices, targetTrajectories: size.targetTrajectories,
                            trajectoriesPerIteration: size.trajectoriesPerIteration, seed: seed, threads: threads)
-        let stages = try fit.curriculumStages(horizons: horizons).map(\.horizon)
+        let stages = try stageHorizons(horizons)
         let result = try fit.run(start: start, iterations: size.iterations,
                                  schedule: .exponentialDecay(initial: 0.05, final: 0.005, iterations: size.iterations),
                                  seed: seed, threads: threads, horizons: horizons)
@@ -121,6 +121,14 @@ public struct FitBenchmarkProblem: Sendable {
                                   rSquared: zip(atEstimate, targets).map { FitBenchmarks.rSquared($0, $1) },
                                   rSquaredAtTruth: zip(atTruth, targets).map { FitBenchmarks.rSquared($0, $1) },
                                   horizons: stages)
+    }
+
+    /// The horizons of the stages a fit with curriculum `horizons` runs, the last the end of the last
+    /// window (`WindowAverageFit.curriculum`): checks a curriculum without simulating.
+    /// - Throws: `invalidArgument` for a horizon that is not positive and finite or that no window
+    ///   ends by.
+    public func stageHorizons(_ horizons: [Double]) throws -> [Double] {
+        try WindowAverageFit.curriculum(horizons: horizons, windows: windows).map(\.horizon)
     }
 
     /// The straight-through gradient at the start against central finite differences of the same

@@ -152,17 +152,33 @@ public struct WindowAverageFit: Sendable {
     /// - Throws: `invalidArgument` for a horizon that is not positive and finite or that no window
     ///   ends by.
     public func curriculumStages(horizons: [Double]) throws -> [(horizon: Double, fit: WindowAverageFit)] {
+        try Self.curriculum(horizons: horizons, windows: windows).map { stage in
+            guard let kept = stage.windows else { return (stage.horizon, self) }
+            var fit = self
+            fit.windows = kept.map { windows[$0] }
+            fit.targets = targets.map { row in kept.map { row[$0] } }
+            return (stage.horizon, fit)
+        }
+    }
+
+    /// The stage horizons of a curriculum over `windows` and, per stage before the last, the indices
+    /// of the windows that end by its horizon (nil: the last stage, every window, ending at the last
+    /// window's end). Needs no simulation, so a caller can check a curriculum before it runs.
+    /// - Throws: `invalidArgument` for a horizon that is not positive and finite or that no window
+    ///   ends by.
+    public static func curriculum(horizons: [Double], windows: [ClosedRange<Double>]) throws
+        -> [(horizon: Double, windows: [Int]?)] {
         guard horizons.allSatisfy({ $0 > 0 && $0.isFinite }) else {
             throw KineticsError.invalidArgument("curriculum horizons must be positive and finite")
         }
-        let end = horizon
+        let end = windows.map(\.upperBound).max() ?? 0
         return try Set(horizons.filter { $0 < end }).sorted().map { h in
             let kept = windows.indices.filter { windows[$0].upperBound <= h }
-            guard !kept.isEmpty else { throw KineticsError.invalidArgument("no window ends by the curriculum horizon \(h)") }
-            var stage = self
-            stage.windows = kept.map { windows[$0] }
-            stage.targets = targets.map { row in kept.map { row[$0] } }
-            return (h, stage)
-        } + [(end, self)]
+            guard !kept.isEmpty else {
+                let first = windows.map(\.upperBound).min() ?? 0
+                throw KineticsError.invalidArgument("no window ends by the curriculum horizon \(h) (the first ends at \(first))")
+            }
+            return (h, kept)
+        } + [(end, nil)]
     }
 }

@@ -108,6 +108,13 @@ final class PipelineSpecTests: XCTestCase {
         assertError(head + "  start_factors: [1.3, -1]\n", line: 5, key: "network.start_factors", contains: "positive")
         assertError(head + "  horizons: [3, 0]\n", line: 5, key: "network.horizons", contains: "positive")
         assertError(head + "  horizons: [3, soon]\n", line: 5, key: "network.horizons", contains: "expected numbers")
+        // A stage needs a window that ends by its horizon; refused at load, not when the run starts.
+        assertError(head + "  horizons: [0.5, 6]\n", line: 5, key: "network.horizons",
+                    contains: "no window ends by the curriculum horizon 0.5 (the first ends at 1.0)")
+        assertError("name: x\nkind: network-fit\nnetwork:\n  benchmark: dimerization\n  horizons: [0.01]\n", line: 5,
+                    key: "network.horizons", contains: "no window ends by the curriculum horizon 0.01 (the first ends at 0.05)")
+        XCTAssertEqual(try parse("name: x\nkind: network-fit\nnetwork:\n  benchmark: dimerization\n  horizons: [0.1, 50]\n")
+            .network?.horizons, [0.1, 50])
         assertError("name: x\nkind: network-fit\nnetwork:\n  benchmark: dimerization\n  parameters: [kf]\n", line: 5,
                     key: "network.parameters", contains: "oscillator only")
     }

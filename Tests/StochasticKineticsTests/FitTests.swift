@@ -109,8 +109,14 @@ final class CurriculumFitTests: XCTestCase {
         XCTAssertNotEqual(staged.estimate, try fit.run(start: start, iterations: 18, schedule: schedule, seed: 3).estimate)
         XCTAssertThrowsError(try fit.curriculumStages(horizons: [.nan]))
         XCTAssertThrowsError(try fit.curriculumStages(horizons: [0.2])) { error in
-            XCTAssertTrue("\(error)".contains("no window ends by the curriculum horizon 0.2"), "\(error)")
+            XCTAssertTrue("\(error)".contains("no window ends by the curriculum horizon 0.2 (the first ends at 0.5)"), "\(error)")
         }
+        // The same stages without a fit: what a caller checks before simulating anything.
+        let plan = try WindowAverageFit.curriculum(horizons: [2, 1, 2, 4, 9], windows: windows)
+        XCTAssertEqual(plan.map(\.horizon), [1, 2, 4])
+        XCTAssertEqual(plan.map(\.windows), [[0, 1], [0, 1, 2], nil])
+        XCTAssertEqual(try FitBenchmarks.dimerizationProblem().stageHorizons([0.4, 0.1]), [0.1, 0.4, 3.2])
+        XCTAssertThrowsError(try FitBenchmarks.dimerizationProblem().stageHorizons([0.01]))
     }
 
     /// Horizons that are not positive, or that no window ends by, are refused.
