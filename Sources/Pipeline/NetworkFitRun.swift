@@ -20,6 +20,7 @@ struct NetworkFitRun {
             : FitBenchmarks.dimerizationProblem(temperature: n.temperature)
         let result = try problem.fit(size: size, seed: n.seed, horizons: n.horizons)
         let name = n.benchmark
+        let stageEnds = result.horizons.map { String(format: "%g", $0) }.joined(separator: ", ")
         let folder = (spec.resolve(spec.output) as NSString).appendingPathComponent(name)
         var report = RecordingReport(title: "\(name): differentiable-SSA fit from a wrong start",
                                      input: InputFile(path: "simulated \(name) network (StochasticKinetics benchmark model)",
@@ -28,8 +29,7 @@ struct NetworkFitRun {
                                                 Setting("target trajectories", String(n.targetTrajectories)),
                                                 Setting("trajectories per iteration", String(n.trajectories)),
                                                 Setting("iterations", n.horizons.isEmpty ? String(n.iterations)
-                                                        : "\(n.iterations) per stage × \(result.horizons.count) stages (curriculum: windows ending by "
-                                                          + result.horizons.map { String(format: "%g", $0) }.joined(separator: ", ") + ")"),
+                                                        : "\(n.iterations) per stage × \(result.horizons.count) stages (curriculum: windows ending by \(stageEnds))"),
                                                 Setting("seed", String(n.seed)),
                                                 Setting("surrogate softmax", result.options.relaxation == .allReactions
                                                         ? "all competing reactions" : "chosen reaction and runner-up"),
@@ -55,8 +55,7 @@ struct NetworkFitRun {
         if result.horizons.count > 1 {
             let starts = (1..<result.horizons.count).map { String($0 * n.iterations) }.joined(separator: ", ")
             report.notes.append(ReportNote(.info, "Curriculum: each stage's loss is over its own windows (those ending by "
-                + result.horizons.map { String(format: "%g", $0) }.joined(separator: ", ")
-                + " in turn), so the loss curve steps up where a stage adds windows (iterations \(starts))."))
+                + "\(stageEnds) in turn), so the loss curve steps up where a stage adds windows (iterations \(starts))."))
         }
         _ = try ReportWriter.write(report, to: folder)
         try AtomicFile.write(String(format: "{\n  \"fit_wall_seconds\" : %.3f\n}\n", result.wallSeconds),

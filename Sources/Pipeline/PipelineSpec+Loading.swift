@@ -152,26 +152,21 @@ extension PipelineSpec {
                 throw n.error(key, "applies to the oscillator only (the dimerization fits kf and kb from kf × 3, kb ÷ 2)")
             }
         }
+        // The benchmark's problem, built once: the library's own checks (unknown, repeated or no
+        // names; one positive factor per rate; every curriculum stage has a window that ends by
+        // its horizon), each reported against the key that carries the mistake, before any run.
+        let problem: FitBenchmarkProblem
         if benchmark == "oscillator" {
-            // The library's own checks (unknown, repeated or no names; one positive factor per
-            // rate), each reported against the key that carries the mistake.
-            do { _ = try FitBenchmarks.oscillatorProblem(fitted: parameters ?? FitBenchmarks.oscillatorRates) } catch {
-                throw n.error("parameters", "\(error)")
-            }
-            do { _ = try FitBenchmarks.oscillatorProblem(fitted: parameters ?? FitBenchmarks.oscillatorRates, startFactors: startFactors) } catch {
+            let rates = parameters ?? FitBenchmarks.oscillatorRates
+            do { _ = try FitBenchmarks.oscillatorProblem(fitted: rates) } catch { throw n.error("parameters", "\(error)") }
+            do { problem = try FitBenchmarks.oscillatorProblem(fitted: rates, startFactors: startFactors) } catch {
                 throw n.error("start_factors", "\(error)")
             }
+        } else {
+            problem = FitBenchmarks.dimerizationProblem()
         }
         let horizons = try n.doubles("horizons") ?? []
-        guard horizons.allSatisfy({ $0 > 0 && $0.isFinite }) else {
-            throw n.error("horizons", "must be positive numbers (the curriculum's stage ends)")
-        }
-        // Each stage needs a window that ends by its horizon: checked now, not when the run starts.
-        let problem = benchmark == "dimerization" ? FitBenchmarks.dimerizationProblem()
-            : try? FitBenchmarks.oscillatorProblem(fitted: parameters ?? FitBenchmarks.oscillatorRates, startFactors: startFactors)
-        do { _ = try problem?.stageHorizons(horizons) } catch {
-            throw n.error("horizons", "\(error)")
-        }
+        do { _ = try problem.stageHorizons(horizons) } catch { throw n.error("horizons", "\(error)") }
         return NetworkFitStage(benchmark: benchmark, targetTrajectories: try n.int("target_trajectories", min: 1) ?? 100_000,
                                trajectories: try n.int("trajectories", min: 1) ?? 256, iterations: try n.int("iterations", min: 4) ?? 1000,
                                seed: UInt64(try n.int("seed", min: 0) ?? 1),
