@@ -158,8 +158,9 @@ extension PipelineSpec {
         let problem: FitBenchmarkProblem
         if benchmark == "oscillator" {
             let rates = parameters ?? FitBenchmarks.oscillatorRates
-            do { _ = try FitBenchmarks.oscillatorProblem(fitted: rates) } catch { throw n.error("parameters", "\(error)") }
             do { problem = try FitBenchmarks.oscillatorProblem(fitted: rates, startFactors: startFactors) } catch {
+                // The names carry the mistake if they alone are refused; else the start factors do.
+                do { _ = try FitBenchmarks.oscillatorProblem(fitted: rates) } catch { throw n.error("parameters", "\(error)") }
                 throw n.error("start_factors", "\(error)")
             }
         } else {

@@ -41,14 +41,17 @@ public struct WindowAverageFit: Sendable {
     }
 
     /// The horizon needed: the end of the last window.
-    public var horizon: Double { windows.map(\.upperBound).max() ?? 0 }
+    public var horizon: Double { Self.horizon(of: windows) }
+
+    /// The end of the last of `windows` (0 for none).
+    static func horizon(of windows: [ClosedRange<Double>]) -> Double { windows.map(\.upperBound).max() ?? 0 }
 
     /// Ensemble means of the window averages at coordinates θ: result[o][w].
     public static func windowMeans(network: ReactionNetwork, observables: [Observable], windows: [ClosedRange<Double>],
                                    coordinates: [Double]? = nil, trajectories: Int, seed: UInt64,
                                    threads: Int? = nil) throws -> [[Double]] {
         let ensemble = try EnsembleSimulator(network: network)
-        let horizon = windows.map(\.upperBound).max() ?? 0
+        let horizon = Self.horizon(of: windows)
         let paths = try ensemble.simulate(coordinates: coordinates, trajectories: trajectories, horizon: .time(horizon),
                                           seed: seed, threads: threads)
         return means(paths, network: network, observables: observables, windows: windows)
@@ -171,7 +174,7 @@ public struct WindowAverageFit: Sendable {
         guard horizons.allSatisfy({ $0 > 0 && $0.isFinite }) else {
             throw KineticsError.invalidArgument("curriculum horizons must be positive and finite")
         }
-        let end = windows.map(\.upperBound).max() ?? 0
+        let end = Self.horizon(of: windows)
         return try Set(horizons.filter { $0 < end }).sorted().map { h in
             let kept = windows.indices.filter { windows[$0].upperBound <= h }
             guard !kept.isEmpty else {
