@@ -49,11 +49,11 @@ let package = Package(
         ]),
 
         // MARK: Tests (one target per module)
-        // Test-only helper (child processes with deadlines), shared by the test targets that spawn programs.
+        // Test-only helpers shared by test targets: child processes with deadlines, a seeded generator for test signals.
         .target(name: "PatchFitTestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "PatchDataTests", dependencies: ["PatchData", "PatchFitTestSupport"]),
-        .testTarget(name: "SignalProcessingTests", dependencies: ["SignalProcessing", "PatchData"]),
-        .testTarget(name: "IdealizationTests", dependencies: ["Idealization", "SignalProcessing", "PatchData"]),
+        .testTarget(name: "SignalProcessingTests", dependencies: ["SignalProcessing", "PatchData", "PatchFitTestSupport"]),
+        .testTarget(name: "IdealizationTests", dependencies: ["Idealization", "SignalProcessing", "PatchData", "PatchFitTestSupport"]),
         .testTarget(name: "StochasticKineticsTests", dependencies: ["StochasticKinetics"]),
         .testTarget(name: "GatingModelsTests", dependencies: ["GatingModels", "StochasticKinetics", "PatchData"]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "PatchFitTestSupport"]),

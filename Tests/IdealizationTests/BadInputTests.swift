@@ -1,6 +1,7 @@
 import Foundation
 import Idealization
 import PatchData
+import PatchFitTestSupport
 import XCTest
 
 final class BadInputTests: XCTestCase {

@@ -1,5 +1,6 @@
 import Foundation
 import Idealization
+import PatchFitTestSupport
 import XCTest
 
 final class GaussianMixtureTests: XCTestCase {

@@ -1,6 +1,7 @@
 import Foundation
 import Idealization
 import PatchData
+import PatchFitTestSupport
 import SignalProcessing
 
 /// A test-local continuous-time Markov simulation of a gating scheme (exact: exponential

@@ -1,4 +1,5 @@
 import Foundation
+import PatchFitTestSupport
 import SignalProcessing
 import XCTest
 
