@@ -7,28 +7,22 @@ public enum ThresholdCrossing {
     /// Level index (0…K−1, in the order of `levels`, which must be ascending) per sample.
     /// A sample exactly on a threshold goes to the lower level.
     public static func classify(_ x: [Double], levels: [Double]) -> [UInt8] {
-        let thresholds = (1..<max(1, levels.count)).map { 0.5 * (levels[$0 - 1] + levels[$0]) }
-        var out = [UInt8](repeating: 0, count: x.count)
-        guard !thresholds.isEmpty else { return out }
-        x.withUnsafeBufferPointer { xp in
-            out.withUnsafeMutableBufferPointer { op in
-                thresholds.withUnsafeBufferPointer { tp in
-                    // Counting the thresholds below x is branch-free and vectorises.
-                    for t in 0..<xp.count {
-                        let v = xp[t]
-                        var c: UInt8 = 0
-                        for h in 0..<tp.count { c &+= v > tp[h] ? 1 : 0 }
-                        op[t] = c
-                    }
-                }
-            }
-        }
-        return out
+        levelIndices(x, thresholds: halfwayThresholds(levels))
     }
 
     /// Single-precision variant for raw stored samples.
     public static func classify(_ x: [Float], levels: [Double]) -> [UInt8] {
-        let thresholds = (1..<max(1, levels.count)).map { Float(0.5 * (levels[$0 - 1] + levels[$0])) }
+        levelIndices(x, thresholds: halfwayThresholds(levels).map { Float($0) })
+    }
+
+    /// The thresholds halfway between adjacent levels.
+    private static func halfwayThresholds(_ levels: [Double]) -> [Double] {
+        (1..<max(1, levels.count)).map { 0.5 * (levels[$0 - 1] + levels[$0]) }
+    }
+
+    /// Per sample, the number of thresholds below it. Counting is branch-free and vectorises
+    /// (one specialised copy per sample type within the module).
+    private static func levelIndices<Sample: BinaryFloatingPoint>(_ x: [Sample], thresholds: [Sample]) -> [UInt8] {
         var out = [UInt8](repeating: 0, count: x.count)
         guard !thresholds.isEmpty else { return out }
         x.withUnsafeBufferPointer { xp in
