@@ -67,15 +67,9 @@ extension GradientBiasStudy {
                                       exactGradient: [Double], eventRate: Double, eventsPerSetting: Int = 2_000_000,
                                       settings: [Setting] = meanDwellSettings, seed: UInt64 = 1, threads: Int? = nil,
                                       progress: ((GradientBiasRow) -> Void)? = nil) throws -> [GradientBiasRow] {
-        try settings.map { setting in
-            let row = try measureMeanDwell(network: network, observable: observable, level: level, exactGradient: exactGradient,
-                                           horizon: Double(setting.events) / eventRate,
-                                           trajectories: max(16, eventsPerSetting / setting.events),
-                                           options: GradientOptions(temperature: setting.temperature, truncation: setting.truncation,
-                                                                    relaxation: setting.relaxation),
-                                           seed: seed, threads: threads)
-            progress?(row)
-            return row
+        try run(settings, eventsPerSetting: eventsPerSetting, eventRate: eventRate, progress: progress) { horizon, trajectories, options in
+            try measureMeanDwell(network: network, observable: observable, level: level, exactGradient: exactGradient,
+                                 horizon: horizon, trajectories: trajectories, options: options, seed: seed, threads: threads)
         }
     }
 }

@@ -121,13 +121,21 @@ extension GradientBiasStudy {
                              burnIn: Double, settings: [Setting] = standardSettings, eventsPerSetting: Int = 2_000_000,
                              seed: UInt64 = 1, threads: Int? = nil,
                              progress: ((GradientBiasRow) -> Void)? = nil) throws -> [GradientBiasRow] {
+        try run(settings, eventsPerSetting: eventsPerSetting, eventRate: eventRate, progress: progress) { window, trajectories, options in
+            try measure(network: network, observable: observable, exactGradient: exactGradient, burnIn: burnIn,
+                        window: window, trajectories: trajectories, options: options, seed: seed, threads: threads)
+        }
+    }
+
+    /// One row per setting: its window (events / `eventRate`), trajectories (about
+    /// `eventsPerSetting` events in all, at least 16) and gradient options, measured by `measure`.
+    static func run(_ settings: [Setting], eventsPerSetting: Int, eventRate: Double, progress: ((GradientBiasRow) -> Void)?,
+                    measure: (_ window: Double, _ trajectories: Int, _ options: GradientOptions) throws -> GradientBiasRow)
+        rethrows -> [GradientBiasRow] {
         try settings.map { setting in
-            let row = try measure(network: network, observable: observable, exactGradient: exactGradient, burnIn: burnIn,
-                                  window: Double(setting.events) / eventRate,
-                                  trajectories: max(16, eventsPerSetting / setting.events),
-                                  options: GradientOptions(temperature: setting.temperature, truncation: setting.truncation,
-                                                           relaxation: setting.relaxation),
-                                  seed: seed, threads: threads)
+            let row = try measure(Double(setting.events) / eventRate, max(16, eventsPerSetting / setting.events),
+                                  GradientOptions(temperature: setting.temperature, truncation: setting.truncation,
+                                                  relaxation: setting.relaxation))
             progress?(row)
             return row
         }
