@@ -113,6 +113,7 @@ extension AbfFile {
         let layout = Layout(operationMode: mode, dataOffset: dataOffset, sampleCount: acqLength, isFloat: dataFormat == 1,
                             channels: channels, sampleInterval: dt, samplesPerEpisode: samplesPerEpisode,
                             episodes: mode == 3 ? 1 : episodes, eventLengths: eventLengths, sweepStartTimes: starts,
+                            episodeStartToStart: nil,
                             version: String(format: "%.2f", version), format: .abf1,
                             metadata: ["fFileVersionNumber": String(describing: version),
                                        "fADCRange": String(describing: adcRange), "lADCResolution": String(adcResolution),

@@ -130,12 +130,11 @@ extension AbfFile {
             }, stride: 8)
             eventLengths = entries.map(\.1)
             starts = entries.map { synchUnit > 0 ? Double($0.0) * synchUnit * 1e-6 : Double($0.0 / channels.count) * dt }
-        } else if mode != 3, episodeSpacing.isFinite, episodeSpacing > 0 {
-            starts = (0..<episodes).map { Double($0) * episodeSpacing }
         }
         let layout = Layout(operationMode: mode, dataOffset: data.offset, sampleCount: data.count, isFloat: dataFormat == 1,
                             channels: channels, sampleInterval: dt, samplesPerEpisode: samplesPerEpisode,
                             episodes: mode == 3 ? 1 : episodes, eventLengths: eventLengths, sweepStartTimes: starts,
+                            episodeStartToStart: episodeSpacing.isFinite && episodeSpacing > 0 ? episodeSpacing : nil,
                             version: version, format: .abf2,
                             metadata: ["fADCRange": String(describing: adcRange), "lADCResolution": String(adcResolution),
                                        "creator": strings.count > 1 ? strings[1] : ""])

@@ -33,7 +33,8 @@ public enum AbfFile {
         var samplesPerEpisode: Int    // all channels interleaved, modes 2/4/5
         var episodes: Int
         var eventLengths: [Int]       // mode 1: samples (all channels) per event, from the synch array
-        var sweepStartTimes: [Double]? // seconds from the start of the recording, if the header says
+        var sweepStartTimes: [Double]? // mode 1: seconds from the start of the recording, from the synch array
+        var episodeStartToStart: Double? // modes 2/4/5: seconds between sweep starts, if the header says
         var version: String
         var format: FileFormat
         var metadata: [String: String]
@@ -71,9 +72,10 @@ public enum AbfFile {
         case 3:
             sweeps = [(0, layout.sampleCount)]
         case 2, 4, 5:
+            let stored = layout.episodes.multipliedReportingOverflow(by: layout.samplesPerEpisode)
             guard layout.episodes > 0, layout.samplesPerEpisode > 0, layout.samplesPerEpisode % nCh == 0,
-                  layout.episodes.multipliedReportingOverflow(by: layout.samplesPerEpisode).partialValue == layout.sampleCount else {
-                throw PatchDataError(.invalidField, file: r.file, field: "lNumSamplesPerEpisode",
+                  !stored.overflow, stored.partialValue == layout.sampleCount else {
+                throw PatchDataError(.invalidField, file: r.file, field: "lActualEpisodes × lNumSamplesPerEpisode",
                                      reason: "\(layout.episodes) episodes × \(layout.samplesPerEpisode) samples ≠ \(layout.sampleCount) samples stored")
             }
             sweeps = (0..<layout.episodes).map { ($0 * layout.samplesPerEpisode, layout.samplesPerEpisode) }
@@ -136,9 +138,17 @@ public enum AbfFile {
         var meta = layout.metadata
         meta["nOperationMode"] = String(layout.operationMode)
         meta["nDataFormat"] = layout.isFloat ? "1 (float32)" : "0 (int16)"
-        let starts = layout.sweepStartTimes?.count == sweeps.count
-            ? layout.sweepStartTimes!
-            : sweeps.map { Double($0.start / nCh) * layout.sampleInterval }
+        // Sweep starts as the header gives them, else back to back. The episodes' starts are formed
+        // only here, once their count has been checked against the data (a corrupt count must not
+        // size an array).
+        let starts: [Double]
+        if let spacing = layout.episodeStartToStart, [2, 4, 5].contains(layout.operationMode) {
+            starts = sweeps.indices.map { Double($0) * spacing }
+        } else if let given = layout.sweepStartTimes, given.count == sweeps.count {
+            starts = given
+        } else {
+            starts = sweeps.map { Double($0.start / nCh) * layout.sampleInterval }
+        }
         return Recording(channels: channels, sampleInterval: layout.sampleInterval, sweepStartTimes: starts,
                          provenance: Provenance(file: r.file, format: layout.format, formatVersion: layout.version, metadata: meta))
     }
