@@ -26,6 +26,8 @@ public enum NwbFile {
     // MARK: - Reading
 
     public static func read(path: String) throws(PatchDataError) -> Recording {
+        // Before HDF5 sees the file: a corrupt global heap would crash the library (see the check).
+        try GlobalHeapCheck.validate(try ByteReader(contentsOf: path))
         hdf5Lock.lock()
         defer { hdf5Lock.unlock() }
         let f = try H5File.open(path)

@@ -56,6 +56,32 @@ final class BadInputTests: XCTestCase {
         }
     }
 
+    /// A heap object whose size field runs past its global heap collection (found by fuzzing:
+    /// HDF5 1.10 copies that many bytes and crashes) is refused before HDF5 reads the file.
+    /// Sizes that still fit are not this check's business, and the intact file reads.
+    func testCorruptGlobalHeapObjectIsRefused() throws {
+        let folder = try TestData.scratchFolder(self)
+        let path = folder.appendingPathComponent("heap.nwb").path
+        let r = Recording(channels: [RecordingChannel(name: "I", units: "pA", sweeps: [[Float](repeating: 1, count: 2000)])],
+                          sampleInterval: 1e-4, provenance: Provenance(file: "", format: .synthetic))
+        try NwbFile.write(r, to: path)
+        let data = try load(path)
+        XCTAssertNil(outcome(data, name: "intact.nwb"))
+        let collection = try XCTUnwrap(data.range(of: Data("GCOL".utf8))).lowerBound
+        let firstSize = collection + 16 + 8   // the collection's header, then the first object's index, count, reserved
+        for highByte in [0x01, 0x5F, 0xFF] as [UInt8] {
+            var corrupt = data
+            corrupt[firstSize + 6] = highByte
+            let error = outcome(corrupt, name: "heap-\(highByte).nwb")
+            XCTAssertEqual(error?.kind, .invalidField)
+            XCTAssertEqual(error?.offset, firstSize - data.startIndex)
+            XCTAssertTrue(error?.field.hasPrefix("global heap object") ?? false, "\(String(describing: error))")
+        }
+        var cut = data
+        cut.replaceSubrange(collection + 8 ..< collection + 16, with: [0, 0, 0, 0, 0, 0, 0x10, 0])   // a 4 PiB collection
+        XCTAssertEqual(outcome(cut, name: "heap-size.nwb")?.kind, .truncated)
+    }
+
     func testWrongMagicAndRandomBytes() throws {
         var rng = TestRNG(state: 42)
         for n in [1, 3, 8, 100, 4096, 70_000] {
@@ -98,6 +124,13 @@ final class BadInputTests: XCTestCase {
         let abf2 = TestData.path("abf/2018_12_09_pCLAMP11_0001.abf")
         XCTAssertNotNil(outcome(try patched(abf2, 236 + 8, Int32.max), name: "datacount"))               // DataSection count
         XCTAssertNotNil(outcome(try patched(abf2, 92, Int32.max), name: "adcblock"))                     // ADCSection block
+        // An episodic ABF2 whose header gives the sweeps' spacing: a corrupt sweep count (found by
+        // fuzzing; it once sized an array of sweep start times before it was checked) is refused.
+        let episodic = TestData.path("abf/18425108.abf")
+        for count in [Int32.max, -1, -129, 2] {
+            let error = outcome(try patched(episodic, 12, count), name: "episodes-\(count)")             // lActualEpisodes
+            XCTAssertEqual(error?.kind, .invalidField, "lActualEpisodes \(UInt32(bitPattern: count))")
+        }
     }
 
     /// Thousands of headers with random bytes overwritten: each read must end in a value or a
