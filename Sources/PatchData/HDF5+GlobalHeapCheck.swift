@@ -54,7 +54,9 @@ enum GlobalHeapCheck {
         if let failure { throw failure }
     }
 
-    /// The objects of the collection at `start`: each must fit inside it.
+    /// The objects of the collection at `start`, walked as HDF5 walks them: each must fit inside
+    /// the collection, and each step must advance (a free-space object of size 0 would make
+    /// HDF5 loop forever; fuzzing found that too).
     private static func checkCollection(_ raw: UnsafeRawBufferPointer, at start: Int, size: UInt64, lengthSize: Int,
                                         file: String) -> PatchDataError? {
         guard size <= UInt64(raw.count - start) else {
@@ -66,14 +68,16 @@ enum GlobalHeapCheck {
         var position = start + header
         while end - position >= header {
             let index = UInt16(raw[position]) | UInt16(raw[position + 1]) << 8
-            if index == 0 { return nil }   // the free space: the rest of the collection
             let objectSize = length(raw, at: position + 8, bytes: lengthSize)
-            let room = end - (position + header)
-            guard objectSize <= UInt64(room) else {
-                return PatchDataError(.invalidField, file: file, field: "global heap object \(index) size", offset: position + 8,
-                                      reason: "an object of \(objectSize) bytes overruns its collection (\(room) bytes left in the \(size)-byte collection at byte \(start))")
+            let room = UInt64(end - position)
+            // Object 0 is the free space: its size counts its own header.
+            let fits = index == 0 ? objectSize >= UInt64(header) && objectSize <= room : objectSize <= room - UInt64(header)
+            guard fits else {
+                let what = index == 0 ? "free space" : "object \(index)"
+                return PatchDataError(.invalidField, file: file, field: "global heap \(what) size", offset: position + 8,
+                                      reason: "\(objectSize) bytes where \(room) are left in the \(size)-byte collection at byte \(start)")
             }
-            position += header + (Int(objectSize) + 7) / 8 * 8
+            position += index == 0 ? Int(objectSize) : header + (Int(objectSize) + 7) / 8 * 8
         }
         return nil
     }

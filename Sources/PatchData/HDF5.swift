@@ -128,6 +128,11 @@ struct H5File {
     func stringAttribute(_ path: String, _ name: String) throws(PatchDataError) -> String? {
         try withAttribute(path, name) { a, type throws(PatchDataError) in
             guard H5Tget_class(type) == H5T_STRING else { throw error(.invalidField, "\(path)@\(name)", "attribute is not text") }
+            // One string only: the read fills as many as the attribute holds.
+            let space = H5Aget_space(a)
+            defer { _ = H5Sclose(space) }
+            let count = H5Sget_simple_extent_npoints(space)
+            guard count == 1 else { throw error(.invalidField, "\(path)@\(name)", "\(count) strings where one is expected") }
             return try readString(type: type, path: "\(path)@\(name)") { mem, buffer in H5Aread(a, mem, buffer) }
         }
     }

@@ -80,6 +80,15 @@ final class BadInputTests: XCTestCase {
         var cut = data
         cut.replaceSubrange(collection + 8 ..< collection + 16, with: [0, 0, 0, 0, 0, 0, 0x10, 0])   // a 4 PiB collection
         XCTAssertEqual(outcome(cut, name: "heap-size.nwb")?.kind, .truncated)
+        // The free space (object 0) given size 0: HDF5 would step by 0 bytes forever.
+        func field(_ at: Int, _ bytes: Int) -> Int { (0..<bytes).reduce(0) { $0 | Int(data[at + $1]) << (8 * $1) } }
+        var object = collection + 16
+        while field(object, 2) != 0 { object += 16 + (field(object + 8, 8) + 7) / 8 * 8 }
+        var stuck = data
+        stuck.replaceSubrange(object + 8 ..< object + 16, with: [UInt8](repeating: 0, count: 8))
+        let error = outcome(stuck, name: "heap-free.nwb")
+        XCTAssertEqual(error?.kind, .invalidField)
+        XCTAssertEqual(error?.field, "global heap free space size")
     }
 
     func testWrongMagicAndRandomBytes() throws {
