@@ -44,28 +44,28 @@ final class BadInputTests: XCTestCase {
         }
     }
 
-    func testTruncatedNwbFailsCleanly() throws {
-        let folder = try TestData.scratchFolder(self)
-        let path = folder.appendingPathComponent("t.nwb").path
-        let r = Recording(channels: [RecordingChannel(name: "I", units: "pA", sweeps: [[Float](repeating: 1, count: 5000)])],
+    /// The bytes of an NWB file that PatchFit writes: one sweep of `samples` constant samples.
+    func writtenNwb(samples: Int) throws -> Data {
+        let path = try TestData.scratchFolder(self).appendingPathComponent("written.nwb").path
+        let r = Recording(channels: [RecordingChannel(name: "I", units: "pA", sweeps: [[Float](repeating: 1, count: samples)])],
                           sampleInterval: 1e-4, provenance: Provenance(file: "", format: .synthetic))
         try NwbFile.write(r, to: path)
-        let data = try load(path)
+        return try load(path)
+    }
+
+    func testTruncatedNwbFailsCleanly() throws {
+        let data = try writtenNwb(samples: 5000)
         for cut in [8, 100, 500, 1000, 2000] + (1...20).map({ data.count * $0 / 21 }) + [data.count - 1] {
             XCTAssertNotNil(outcome(data.prefix(cut), name: "nwb-cut-\(cut)"), "NWB truncated at \(cut) was accepted")
         }
     }
 
-    /// A heap object whose size field runs past its global heap collection (found by fuzzing:
-    /// HDF5 1.10 copies that many bytes and crashes) is refused before HDF5 reads the file.
-    /// Sizes that still fit are not this check's business, and the intact file reads.
-    func testCorruptGlobalHeapObjectIsRefused() throws {
-        let folder = try TestData.scratchFolder(self)
-        let path = folder.appendingPathComponent("heap.nwb").path
-        let r = Recording(channels: [RecordingChannel(name: "I", units: "pA", sweeps: [[Float](repeating: 1, count: 2000)])],
-                          sampleInterval: 1e-4, provenance: Provenance(file: "", format: .synthetic))
-        try NwbFile.write(r, to: path)
-        let data = try load(path)
+    /// Global heap sizes that HDF5 1.10 would act on unchecked (found by fuzzing) are refused
+    /// before HDF5 reads the file: an object running past its collection (HDF5 copies that many
+    /// bytes and crashes), a collection running past the file, and a free space of size 0 (HDF5
+    /// loops forever). The intact file reads.
+    func testCorruptGlobalHeapIsRefused() throws {
+        let data = try writtenNwb(samples: 2000)
         XCTAssertNil(outcome(data, name: "intact.nwb"))
         let collection = try XCTUnwrap(data.range(of: Data("GCOL".utf8))).lowerBound
         let firstSize = collection + 16 + 8   // the collection's header, then the first object's index, count, reserved
