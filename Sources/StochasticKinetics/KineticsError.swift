@@ -11,9 +11,10 @@ public enum KineticsError: Error, Equatable, Sendable, CustomStringConvertible {
     case unknownParameter(reaction: String, parameter: String)
     /// A rate constant is negative, zero where a log-scale value is required, or not finite.
     case invalidRate(parameter: String, value: Double)
-    /// A stoichiometric coefficient is negative or not an integer.
+    /// A stoichiometric coefficient is not a whole number from 1 to its limit
+    /// (`ReactionNetwork.maximumReactantCoefficient`, `.maximumProductCoefficient`).
     case invalidStoichiometry(reaction: String, species: String, value: String)
-    /// An initial count is negative or not an integer.
+    /// An initial count is not a whole number from 0 to `ReactionNetwork.maximumInitialCount`.
     case invalidInitialCount(species: String, value: String)
     /// Two species, parameters or reactions share a name.
     case duplicateName(String)
@@ -37,8 +38,10 @@ public enum KineticsError: Error, Equatable, Sendable, CustomStringConvertible {
         case .unknownParameter(let r, let p): return "reaction '\(r)' uses unknown rate parameter '\(p)'"
         case .invalidRate(let p, let v): return "rate parameter '\(p)' must be a positive finite number, got \(v)"
         case .invalidStoichiometry(let r, let s, let v):
-            return "reaction '\(r)': stoichiometry of '\(s)' must be a non-negative integer, got \(v)"
-        case .invalidInitialCount(let s, let v): return "species '\(s)': initial count must be a non-negative integer, got \(v)"
+            return "reaction '\(r)': stoichiometry of '\(s)' must be a whole number from 1 to \(ReactionNetwork.maximumReactantCoefficient)"
+                + " as a reactant or to \(ReactionNetwork.maximumProductCoefficient) as a product, got \(v)"
+        case .invalidInitialCount(let s, let v):
+            return "species '\(s)': initial count must be a whole number from 0 to 2^53, got \(v)"
         case .duplicateName(let n): return "duplicate name '\(n)'"
         case .invalidPropensity(let r, let v, let step):
             return "propensity of reaction '\(r)' evaluated to \(v) at step \(step) (must be finite and ≥ 0)"

@@ -92,6 +92,15 @@ public struct ReactionNetwork: Sendable {
 
     // MARK: - Validation
 
+    /// The largest reactant coefficient: a mass-action propensity and its derivatives take time
+    /// proportional to (and its square for) the coefficient, and no elementary reaction comes near.
+    public static let maximumReactantCoefficient = 100
+    /// The largest product coefficient (bursts of production), and the largest initial count
+    /// (counts stay exact as Doubles). Together they keep counts far from Int overflow: from 2⁵³,
+    /// wrapping would take 2⁴³ of the largest bursts.
+    public static let maximumProductCoefficient = 1 << 20
+    public static let maximumInitialCount = 1 << 53
+
     func validate() throws {
         var seen = Set<String>()
         for name in species + parameters.map(\.name) + reactions.map(\.name) where !seen.insert(name).inserted {
@@ -100,7 +109,7 @@ public struct ReactionNetwork: Sendable {
         guard initialState.count == species.count else {
             throw KineticsError.stateCountMismatch(expected: species.count, got: initialState.count)
         }
-        for (s, count) in initialState.enumerated() where count < 0 {
+        for (s, count) in initialState.enumerated() where count < 0 || count > Self.maximumInitialCount {
             throw KineticsError.invalidInitialCount(species: species[s], value: String(count))
         }
         for p in parameters {
@@ -108,12 +117,14 @@ public struct ReactionNetwork: Sendable {
             if !ok { throw KineticsError.invalidRate(parameter: p.name, value: p.value) }
         }
         for r in reactions {
-            for term in r.reactants + r.products {
-                guard term.species >= 0 && term.species < species.count else {
-                    throw KineticsError.unknownSpecies(reaction: r.name, species: "#\(term.species)")
-                }
-                guard term.count >= 1 else {
-                    throw KineticsError.invalidStoichiometry(reaction: r.name, species: species[term.species], value: String(term.count))
+            for (terms, limit) in [(r.reactants, Self.maximumReactantCoefficient), (r.products, Self.maximumProductCoefficient)] {
+                for term in terms {
+                    guard term.species >= 0 && term.species < species.count else {
+                        throw KineticsError.unknownSpecies(reaction: r.name, species: "#\(term.species)")
+                    }
+                    guard term.count >= 1 && term.count <= limit else {
+                        throw KineticsError.invalidStoichiometry(reaction: r.name, species: species[term.species], value: String(term.count))
+                    }
                 }
             }
             for side in [r.reactants, r.products] where Set(side.map(\.species)).count != side.count {

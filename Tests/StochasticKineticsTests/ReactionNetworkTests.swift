@@ -41,6 +41,16 @@ final class ReactionNetworkTests: XCTestCase {
              .invalidStoichiometry(reaction: "r", species: "A", value: "1.5")),
             (header + "reactions:\n  - {name: r, reactants: {A: -1}, products: {B: 1}, rate: k}",
              .invalidStoichiometry(reaction: "r", species: "A", value: "-1")),
+            // Absurd orders and bursts (found by fuzzing: a reactant coefficient of 2⁶³ − 1 hung the
+            // propensity's falling factorial) are refused when the model loads.
+            (header + "reactions:\n  - {name: r, reactants: {A: 9223372036854775807}, products: {B: 1}, rate: k}",
+             .invalidStoichiometry(reaction: "r", species: "A", value: "9223372036854775807")),
+            (header + "reactions:\n  - {name: r, reactants: {A: 101}, products: {B: 1}, rate: k}",
+             .invalidStoichiometry(reaction: "r", species: "A", value: "101")),
+            (header + "reactions:\n  - {name: r, reactants: {A: 1}, products: {B: 1048577}, rate: k}",
+             .invalidStoichiometry(reaction: "r", species: "B", value: "1048577")),
+            ("species: {A: 9007199254740993}\nparameters: {k: 1}\nreactions:\n  - {reactants: {A: 1}, rate: k}",
+             .invalidInitialCount(species: "A", value: "9007199254740993")),
             (header + "reactions:\n  - {name: r, reactants: {A: 1}, products: {B: 1}, rate: q}",
              .unknownParameter(reaction: "r", parameter: "q")),
             ("species: {A: -3}\nparameters: {k: 1}\nreactions:\n  - {reactants: {A: 1}, rate: k}",
