@@ -66,8 +66,11 @@ public enum AbfFile {
             throw PatchDataError(.invalidField, file: r.file, field: "sample count", reason: "\(layout.sampleCount) samples do not split evenly over \(nCh) channels")
         }
 
-        // Sweep boundaries in interleaved samples.
+        // Sweep boundaries in interleaved samples, and the episodes' start times where the header
+        // gives their spacing (formed only once their count has been checked against the data: a
+        // corrupt count must not size an array).
         var sweeps: [(start: Int, length: Int)] = []
+        var episodeStarts: [Double]?
         switch layout.operationMode {
         case 3:
             sweeps = [(0, layout.sampleCount)]
@@ -79,6 +82,7 @@ public enum AbfFile {
                                      reason: "\(layout.episodes) episodes × \(layout.samplesPerEpisode) samples ≠ \(layout.sampleCount) samples stored")
             }
             sweeps = (0..<layout.episodes).map { ($0 * layout.samplesPerEpisode, layout.samplesPerEpisode) }
+            episodeStarts = layout.episodeStartToStart.map { spacing in sweeps.indices.map { Double($0) * spacing } }
         case 1:
             var position = 0
             for (i, length) in layout.eventLengths.enumerated() {
@@ -138,17 +142,9 @@ public enum AbfFile {
         var meta = layout.metadata
         meta["nOperationMode"] = String(layout.operationMode)
         meta["nDataFormat"] = layout.isFloat ? "1 (float32)" : "0 (int16)"
-        // Sweep starts as the header gives them, else back to back. The episodes' starts are formed
-        // only here, once their count has been checked against the data (a corrupt count must not
-        // size an array).
-        let starts: [Double]
-        if let spacing = layout.episodeStartToStart, [2, 4, 5].contains(layout.operationMode) {
-            starts = sweeps.indices.map { Double($0) * spacing }
-        } else if let given = layout.sweepStartTimes, given.count == sweeps.count {
-            starts = given
-        } else {
-            starts = sweeps.map { Double($0.start / nCh) * layout.sampleInterval }
-        }
+        // Sweep starts as the header gives them, else back to back.
+        let starts = episodeStarts ?? layout.sweepStartTimes.flatMap { $0.count == sweeps.count ? $0 : nil }
+            ?? sweeps.map { Double($0.start / nCh) * layout.sampleInterval }
         return Recording(channels: channels, sampleInterval: layout.sampleInterval, sweepStartTimes: starts,
                          provenance: Provenance(file: r.file, format: layout.format, formatVersion: layout.version, metadata: meta))
     }

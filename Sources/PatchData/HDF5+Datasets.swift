@@ -47,7 +47,7 @@ extension H5File {
         return out
     }
 
-    /// A scalar (or first element of a) string dataset.
+    /// The string of a one-element string dataset.
     func stringDataset(_ path: String) throws(PatchDataError) -> String {
         let d = H5Dopen2(handle.id, path, pf_H5P_DEFAULT())
         guard d >= 0 else { throw error(.invalidField, path, "dataset is missing or unreadable") }
@@ -57,19 +57,9 @@ extension H5File {
         guard H5Tget_class(type) == H5T_STRING else { throw error(.invalidField, path, "dataset is not text") }
         let space = H5Dget_space(d)
         defer { _ = H5Sclose(space) }
-        guard H5Sget_simple_extent_npoints(space) == 1 else { throw error(.invalidField, path, "expected one string") }
-        if H5Tis_variable_str(type) > 0 {
-            let mem = variableStringType()
-            defer { _ = H5Tclose(mem) }
-            var pointer: UnsafeMutablePointer<CChar>?
-            guard H5Dread(d, mem, H5S_ALL_id, H5S_ALL_id, pf_H5P_DEFAULT(), &pointer) >= 0 else { throw error(.invalidField, path, "string unreadable") }
-            defer { if let p = pointer { H5free_memory(p) } }
-            return pointer.map { String(cString: $0) } ?? ""
+        return try readString(type: type, space: space, path: path) { mem, buffer in
+            H5Dread(d, mem, H5S_ALL_id, H5S_ALL_id, pf_H5P_DEFAULT(), buffer)
         }
-        let size = H5Tget_size(type)
-        var buffer = [CChar](repeating: 0, count: size + 1)
-        guard H5Dread(d, type, H5S_ALL_id, H5S_ALL_id, pf_H5P_DEFAULT(), &buffer) >= 0 else { throw error(.invalidField, path, "string unreadable") }
-        return String(nulTerminated: buffer)
     }
 
     // MARK: - Writing datasets

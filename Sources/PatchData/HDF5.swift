@@ -128,12 +128,9 @@ struct H5File {
     func stringAttribute(_ path: String, _ name: String) throws(PatchDataError) -> String? {
         try withAttribute(path, name) { a, type throws(PatchDataError) in
             guard H5Tget_class(type) == H5T_STRING else { throw error(.invalidField, "\(path)@\(name)", "attribute is not text") }
-            // One string only: the read fills as many as the attribute holds.
             let space = H5Aget_space(a)
             defer { _ = H5Sclose(space) }
-            let count = H5Sget_simple_extent_npoints(space)
-            guard count == 1 else { throw error(.invalidField, "\(path)@\(name)", "\(count) strings where one is expected") }
-            return try readString(type: type, path: "\(path)@\(name)") { mem, buffer in H5Aread(a, mem, buffer) }
+            return try readString(type: type, space: space, path: "\(path)@\(name)") { mem, buffer in H5Aread(a, mem, buffer) }
         }
     }
 
@@ -202,8 +199,11 @@ struct H5File {
         return type
     }
 
-    /// Reads one string of a string-typed attribute or dataset, variable- or fixed-length.
-    private func readString(type: hid_t, path: String, read: (hid_t, UnsafeMutableRawPointer) -> herr_t) throws(PatchDataError) -> String {
+    /// Reads the one string of a string-typed attribute or dataset, variable- or fixed-length.
+    /// `space` must hold exactly one element: `read` fills as many as it holds.
+    func readString(type: hid_t, space: hid_t, path: String, read: (hid_t, UnsafeMutableRawPointer) -> herr_t) throws(PatchDataError) -> String {
+        let count = H5Sget_simple_extent_npoints(space)
+        guard count == 1 else { throw error(.invalidField, path, "\(count) strings where one is expected") }
         if H5Tis_variable_str(type) > 0 {
             let mem = variableStringType()
             defer { _ = H5Tclose(mem) }
