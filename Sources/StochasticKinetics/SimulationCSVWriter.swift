@@ -1,4 +1,4 @@
-// CSV output of simulated trajectories (events or grid values), written atomically.
+// CSV output of simulated trajectories (events or grid values); the CLI writes it with `AtomicFile`.
 import Foundation
 
 /// Formats ensembles as CSV for `patchfit simulate`.
@@ -45,24 +45,5 @@ public struct SimulationCSVWriter: Sendable {
             }
         }
         return out
-    }
-
-    /// Writes `text` to a temporary file beside `path`, then renames it over `path`.
-    /// - Throws: the file system's error; on failure the temporary file is removed.
-    public static func writeAtomically(_ text: String, to path: String) throws {
-        let url = URL(fileURLWithPath: path)
-        let temp = url.deletingLastPathComponent()
-            .appendingPathComponent(".\(url.lastPathComponent).\(ProcessInfo.processInfo.processIdentifier).tmp")
-        do {
-            try Data(text.utf8).write(to: temp)
-            if FileManager.default.fileExists(atPath: url.path) {
-                _ = try FileManager.default.replaceItemAt(url, withItemAt: temp)
-            } else {
-                try FileManager.default.moveItem(at: temp, to: url)
-            }
-        } catch {
-            try? FileManager.default.removeItem(at: temp)
-            throw error
-        }
     }
 }

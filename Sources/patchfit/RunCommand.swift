@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import PatchData
 import Pipeline
 
 struct RunCommand: ParsableCommand {
@@ -79,10 +80,10 @@ struct SlurmCommand: ParsableCommand {
         let spec = try PipelineSpec.load(path: pipeline)
         let executable = URL(fileURLWithPath: CommandLine.arguments[0]).standardizedFileURL.path
         let cwd = FileManager.default.currentDirectoryPath
-        let text = SlurmScript.text(pipelinePath: pipeline, spec: spec, shards: shards, patchfit: executable,
-                                    workingDirectory: cwd, cpusPerTask: cpusPerTask)
         let path = out ?? SlurmScript.scriptName(spec)
-        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        let text = SlurmScript.text(pipelinePath: pipeline, spec: spec, shards: shards, patchfit: executable,
+                                    workingDirectory: cwd, cpusPerTask: cpusPerTask, scriptPath: path)
+        try AtomicFile.write(text, to: path)
         print("wrote \(path): submit with `bash \(path)`")
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import PatchData
 import StochasticKinetics
 
 /// `patchfit simulate`: exact SSA trajectories of a reaction-network model to CSV.
@@ -61,6 +62,6 @@ struct SimulateCommand: ParsableCommand {
             csv = try writer.eventCSV(tEnd: tEnd, trajectories: trajectories, seed: seed, eventLimit: eventLimit,
                                       progress: progress)
         }
-        try SimulationCSVWriter.writeAtomically(csv, to: out)
+        try AtomicFile.write(csv, to: out)
     }
 }

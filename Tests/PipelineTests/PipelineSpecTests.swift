@@ -152,8 +152,14 @@ final class PipelineSpecTests: XCTestCase {
         let spec = try parse("name: lab\ninputs: [a.abf]\n")
         let script = SlurmScript.text(pipelinePath: "Pipelines/lab.yaml", spec: spec, shards: 4, patchfit: "/opt/patchfit", workingDirectory: "/work")
         XCTAssertTrue(script.contains("--array=0-3"))
-        XCTAssertTrue(script.contains("run Pipelines/lab.yaml --shard \\${SLURM_ARRAY_TASK_ID}/4"))
+        XCTAssertTrue(script.contains("run 'Pipelines/lab.yaml' --shard \\${SLURM_ARRAY_TASK_ID}/4"))
         XCTAssertTrue(script.contains("--dependency=afterok:${array_id}"))
-        XCTAssertTrue(script.contains("/opt/patchfit merge Pipelines/lab.yaml"))
+        XCTAssertTrue(script.contains("'/opt/patchfit' merge 'Pipelines/lab.yaml'"))
+        XCTAssertTrue(script.contains("bash 'submit-lab.sh'"))
+        // A lab's folders have spaces; the script names where it was written.
+        let spaced = SlurmScript.text(pipelinePath: "My Data/lab.yaml", spec: spec, shards: 2, patchfit: "/opt/patch fit",
+                                      workingDirectory: "/work", scriptPath: "jobs/lab run.sh")
+        XCTAssertTrue(spaced.contains("'/opt/patch fit' run 'My Data/lab.yaml' --shard"))
+        XCTAssertTrue(spaced.contains("bash 'jobs/lab run.sh'"))
     }
 }

@@ -154,6 +154,16 @@ final class StageCommandTests: XCTestCase {
         let text = try String(contentsOfFile: csv, encoding: .utf8)
         XCTAssertTrue(text.hasPrefix("trajectory,time,reaction"), String(text.prefix(80)))
         XCTAssertGreaterThan(text.split(separator: "\n").count, 10)
+        // Run again over its own output, as a user re-running a command does. (Foundation's
+        // replaceItemAt, used before, failed on every second run here and deleted the old file.)
+        for seed in ["4", "3"] {
+            let again = try CLI.run(["simulate", "Data/models/dimerization.yaml", "--trajectories", "2", "--t-end", "0.5",
+                                     "--seed", seed, "--out", csv])
+            XCTAssertEqual(again.status, 0, again.stderr)
+        }
+        XCTAssertEqual(try String(contentsOfFile: csv, encoding: .utf8), text, "seed 3 again gives the same file")
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: scratch.path).filter { $0.hasPrefix(".") }, [],
+                       "no temporary file left beside the output")
 
         let abf = scratch.appendingPathComponent("cell.abf").path
         XCTAssertEqual(try CLI.run(["convert", "Data/lab-batch/cco-1uM-cell2.nwb", abf]).status, 0)
