@@ -1,4 +1,5 @@
 import Foundation
+import PatchData
 
 // MARK: - The DCPROGS `.mec` layout
 //
@@ -113,8 +114,8 @@ public struct DCProgsMechanismFile: Sendable {
     ///   `countOutOfRange`, `pointerBeyondEnd`) naming the field and byte offset.
     public init(contentsOf path: String) throws(DCProgsMechanismError) {
         let data: Data
-        do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
-            throw DCProgsMechanismError(.unreadable, file: path, reason: "cannot be read (\(error.localizedDescription))")
+        do { data = try FileContents.bytes(path) } catch {
+            throw DCProgsMechanismError(.unreadable, file: path, reason: error.reason)
         }
         try self.init(bytes: [UInt8](data), path: path)
     }

@@ -1,4 +1,5 @@
 import Foundation
+import PatchData
 import Yams
 
 // Scheme files (Data/schemes/*.yaml):
@@ -23,20 +24,22 @@ extension GatingScheme {
 
     /// Loads a scheme from a YAML file, or from a DCPROGS `.mec`/`.MEC` file (`file.mec` when it
     /// holds one rate set, `file.mec#N` for rate set N; see `init(mecFile:rateSet:)`).
-    /// - Throws: `schemeFile` if the file cannot be read or parsed; the validation errors of
-    ///   `init(yaml:)` otherwise; `DCProgsMechanismError` for `.mec` files.
+    /// - Throws: `schemeFile` naming the file, for a file that cannot be read, does not parse or
+    ///   fails a check of `init(yaml:)` (its message is the reason); `DCProgsMechanismError` for
+    ///   `.mec` files.
     public init(contentsOf path: String) throws {
         if let mec = Self.mecSource(path) {
             try self.init(mecFile: mec.file, rateSet: mec.rateSet)
             return
         }
         let text: String
-        do { text = try String(contentsOfFile: path, encoding: .utf8) } catch {
-            throw GatingModelsError.schemeFile(path: path, reason: "cannot be read (\(error.localizedDescription))")
+        do { text = try FileContents.text(path) } catch {
+            throw GatingModelsError.schemeFile(path: path, reason: error.detail)
         }
         do { try self.init(yaml: text) } catch let e as GatingModelsError {
-            if case .schemeFile = e { throw GatingModelsError.schemeFile(path: path, reason: e.description) }
-            throw e
+            // Every mistake names the file, so that a batch's log says which scheme to fix.
+            if case .schemeFile(_, let reason) = e { throw GatingModelsError.schemeFile(path: path, reason: reason) }
+            throw GatingModelsError.schemeFile(path: path, reason: e.description)
         }
     }
 

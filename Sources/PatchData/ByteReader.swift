@@ -23,13 +23,15 @@ struct ByteReader: Sendable {
             let data = try Data(contentsOf: URL(fileURLWithPath: path), options: .mappedIfSafe)
             self.init(data: data, file: path)
         } catch {
-            throw PatchDataError(.unreadable, file: path, reason: Self.describe(error))
+            throw PatchDataError(.unreadable, file: path, reason: Self.describe(error, path: path))
         }
     }
 
-    private static func describe(_ error: Error) -> String {
+    private static func describe(_ error: Error, path: String) -> String {
         let ns = error as NSError
         if ns.domain == NSCocoaErrorDomain && ns.code == NSFileReadNoSuchFileError { return "no such file" }
+        var isFolder: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), isFolder.boolValue { return "a folder, not a file" }
         if let underlying = ns.userInfo[NSUnderlyingErrorKey] as? NSError, underlying.domain == NSPOSIXErrorDomain,
            let message = strerror(Int32(underlying.code)) {
             return String(cString: message)

@@ -42,11 +42,14 @@ public struct PatchDataError: Error, Sendable, Equatable, CustomStringConvertibl
         self.reason = reason
     }
 
-    public var description: String {
-        var where_ = file
-        if !field.isEmpty { where_ += ": field \(field)" }
-        if let offset { where_ += offsetIsLine ? " at line \(offset)" : " at byte \(offset)" }
-        return "\(where_): \(kind.rawValue.camelCaseToWords): \(reason)"
+    public var description: String { "\(file): \(detail)" }
+
+    /// The description without the file, for errors of other modules that name the file
+    /// themselves: "field F at byte N: kind: reason".
+    public var detail: String {
+        var place = field.isEmpty ? "" : "field \(field)"
+        if let offset { place += (place.isEmpty ? "" : " ") + (offsetIsLine ? "at line \(offset)" : "at byte \(offset)") }
+        return (place.isEmpty ? "" : place + ": ") + "\(kind.rawValue.camelCaseToWords): \(reason)"
     }
 }
 

@@ -13,12 +13,7 @@ struct TextLines: Sendable {
 
     init(data: Data, file: String) throws(PatchDataError) {
         self.file = file
-        if let nul = data.firstIndex(of: 0) {
-            throw PatchDataError(.invalidValue, file: file, offset: nul - data.startIndex,
-                                 reason: "binary data (a NUL byte) in a text file")
-        }
-        // Text is UTF-8 in practice; fall back to Latin-1 so that a stray µ cannot reject a file.
-        let text = String(data: data, encoding: .utf8) ?? String(data: data, encoding: .isoLatin1) ?? ""
+        let text = try FileContents.decodeText(data, file: file)
         var lines: [Substring] = []
         var lineStart = text.startIndex
         var i = text.startIndex

@@ -1,4 +1,5 @@
 import Foundation
+import PatchData
 import GatingModels
 import Idealization
 import StochasticKinetics
@@ -12,10 +13,9 @@ extension PipelineSpec {
     /// with the file, line and key; paths inside the file resolve against `baseFolder`
     /// (default: the current directory) and referenced scheme/model files must exist.
     public static func load(path: String, baseFolder: String = FileManager.default.currentDirectoryPath) throws(PipelineError) -> PipelineSpec {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw PipelineError(file: path, reason: "cannot read the pipeline file")
-        }
-        return try parse(String(decoding: data, as: UTF8.self), file: path, baseFolder: baseFolder)
+        let text: String
+        do { text = try FileContents.text(path) } catch { throw PipelineError(file: path, reason: error.detail) }
+        return try parse(text, file: path, baseFolder: baseFolder)
     }
 
     public static func parse(_ text: String, file: String, baseFolder: String) throws(PipelineError) -> PipelineSpec {

@@ -47,8 +47,10 @@ struct SimulateCommand: ParsableCommand {
     }
 
     func run() throws {
-        let text = try String(contentsOfFile: model, encoding: .utf8)
-        let network = try ReactionNetwork(yaml: text)
+        let network: ReactionNetwork
+        do { network = try ReactionNetwork(yaml: try FileContents.text(model)) } catch let error as KineticsError {
+            throw ModelFileError(path: model, error: error)
+        }
         let writer = SimulationCSVWriter(network: network)
         let progress: @Sendable (Int, Int) -> Void = { done, total in
             if total >= 20 && done % max(1, total / 20) == 0 {
@@ -64,4 +66,11 @@ struct SimulateCommand: ParsableCommand {
         }
         try AtomicFile.write(csv, to: out)
     }
+}
+
+/// A model file's validation error, with the file it is in.
+struct ModelFileError: Error, CustomStringConvertible {
+    let path: String
+    let error: KineticsError
+    var description: String { "\(path): \(error)" }
 }

@@ -133,7 +133,16 @@ final class GatingSchemeTests: XCTestCase {
             guard case GatingModelsError.invalidSchemeField = e else { return XCTFail("\(e)") }
         }
         XCTAssertThrowsError(try GatingScheme(contentsOf: "/nonexistent/scheme.yaml")) { e in
-            guard case GatingModelsError.schemeFile = e else { return XCTFail("\(e)") }
+            XCTAssertEqual(e as? GatingModelsError, .schemeFile(path: "/nonexistent/scheme.yaml", reason: "unreadable: no such file"))
+        }
+        // A file that parses but fails a check: the error still names the file.
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("scheme-\(UUID().uuidString).yaml").path
+        try? "name: x\n".write(toFile: file, atomically: false, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: file) }
+        XCTAssertThrowsError(try GatingScheme(contentsOf: file)) { e in
+            guard case let GatingModelsError.schemeFile(path, reason) = e else { return XCTFail("\(e)") }
+            XCTAssertEqual(path, file)
+            XCTAssertTrue(reason.contains("states"), reason)
         }
         XCTAssertThrowsError(try GatingScheme(yaml: states + "\nrates:\n  - {name: a, from: C1, to: C2, value: -3}")) { e in
             XCTAssertEqual(e as? GatingModelsError, .invalidRate(name: "a", value: -3))

@@ -170,6 +170,28 @@ final class BadInputTests: XCTestCase {
         XCTAssertLessThan(Date().timeIntervalSince(start), 600)
     }
 
+    /// The whole-file reads other modules use for their YAML and `.mec` files: a missing file, a
+    /// folder and a binary file each get a reason in words; Latin-1 text is read, not refused.
+    func testFileContentsNameTheFileAndTheReason() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("contents-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        func failure(_ path: String) -> PatchDataError? {
+            do { _ = try FileContents.text(path); return nil } catch { return error }
+        }
+        let missing = folder.appendingPathComponent("missing.yaml").path
+        XCTAssertEqual(failure(missing)?.description, "\(missing): unreadable: no such file")
+        XCTAssertEqual(failure(folder.path)?.description, "\(folder.path): unreadable: a folder, not a file")
+        let binary = folder.appendingPathComponent("scheme.yaml").path
+        try Data([0x6E, 0x61, 0x6D, 0x65, 0x3A, 0x00, 0x01]).write(to: URL(fileURLWithPath: binary))
+        XCTAssertEqual(failure(binary)?.description, "\(binary): at byte 5: invalid value: binary data (a NUL byte) in a text file")
+        XCTAssertEqual(failure(binary)?.detail, "at byte 5: invalid value: binary data (a NUL byte) in a text file")
+        let latin1 = folder.appendingPathComponent("latin1.yaml").path
+        try Data([0x23, 0x20, 0xB5, 0x41, 0x0A]).write(to: URL(fileURLWithPath: latin1))   // "# µA" in Latin-1
+        XCTAssertEqual(try FileContents.text(latin1), "# µA\n")
+        XCTAssertEqual(try FileContents.bytes(latin1).count, 5)
+    }
+
     func testTextFilesWithBinaryJunkAreRejected() throws {
         var d = Data("time_s,current_pA\n0,1\n0.1,2\n".utf8)
         d.append(contentsOf: [0, 0, 0, 7])

@@ -164,6 +164,14 @@ final class StageCommandTests: XCTestCase {
         XCTAssertEqual(try String(contentsOfFile: csv, encoding: .utf8), text, "seed 3 again gives the same file")
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: scratch.path).filter { $0.hasPrefix(".") }, [],
                        "no temporary file left beside the output")
+        // A wrong model file: the message names it and says what is wrong, in words.
+        let missing = scratch.appendingPathComponent("missing.yaml").path
+        for (model, message) in [(missing, "\(missing): unreadable: no such file"),
+                                 ("Data/schemes/cco.yaml", "Data/schemes/cco.yaml: malformed model: missing or empty 'species'")] {
+            let bad = try CLI.run(["simulate", model, "--out", csv])
+            XCTAssertEqual(bad.status, 1)
+            XCTAssertTrue(bad.stderr.contains("Error: " + message), bad.stderr)
+        }
 
         let abf = scratch.appendingPathComponent("cell.abf").path
         XCTAssertEqual(try CLI.run(["convert", "Data/lab-batch/cco-1uM-cell2.nwb", abf]).status, 0)
