@@ -65,7 +65,7 @@ public struct FileSummary: Codable, Sendable, Equatable {
     public init(path: String, options: ReadOptions = ReadOptions()) {
         switch Result(catching: { () throws(PatchDataError) in try PatchFileReader.read(path, options: options) }) {
         case .success(let contents): self.init(file: path, contents: contents)
-        case .failure(let error): self.init(file: path, error: error.description)
+        case .failure(let error): self.init(file: path, error: error.detail)   // `file` already names it
         }
     }
 

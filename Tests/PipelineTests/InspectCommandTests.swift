@@ -46,13 +46,16 @@ final class InspectCommandTests: XCTestCase {
         XCTAssertEqual(json.status, 1)
         let array = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [[String: Any]])
         XCTAssertEqual(array.compactMap { $0["error"] as? String }.count, 2)
+        // The path is in "file"; "error" says what is wrong and where in the file.
+        let junk = try XCTUnwrap(array.first { ($0["file"] as? String)?.hasSuffix("c-junk.abf") == true }?["error"] as? String)
+        XCTAssertTrue(junk.hasPrefix("field signature at byte 0: unrecognised format: first bytes 74 68 69 73 match no"), junk)
     }
 
     func testMissingFileIsOneLineAndExitStatusOne() throws {
         let result = try CLI.run(["inspect", "/nonexistent/recording.abf"])
         XCTAssertEqual(result.status, 1)
         XCTAssertEqual(result.stderr.split(separator: "\n").count, 1)
-        XCTAssertTrue(result.stderr.contains("/nonexistent/recording.abf"))
+        XCTAssertEqual(result.stderr, "/nonexistent/recording.abf: error: unreadable: no such file\n")
         XCTAssertTrue(result.stdout.isEmpty)
     }
 }
