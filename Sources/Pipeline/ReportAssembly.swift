@@ -90,12 +90,9 @@ enum ReportAssembly {
 
     static func fitOutput(_ result: KineticFitResult, truth: [String: Double]) -> FitOutput {
         let scheme = result.scheme
-        func unit(_ name: String) -> String {
-            scheme.transitions.first { $0.name == name }?.law.agonistDependent == true ? "M⁻¹s⁻¹" : "s⁻¹"
-        }
         let rates = result.rates.map { r -> RateRow in
             let t = truth[r.name]
-            return RateRow(name: r.name, value: r.value, sd: r.standardDeviation, unit: unit(r.name), truth: t,
+            return RateRow(name: r.name, value: r.value, sd: r.standardDeviation, unit: scheme.unit(ofRate: r.name), truth: t,
                            errorPercent: t.map { 100 * (r.value - $0) / $0 })
         }
         let histograms = result.histograms.map { h -> DwellHistogram in
@@ -111,7 +108,7 @@ enum ReportAssembly {
             states: scheme.states.map { SchemeState(name: $0.name, isOpen: $0.isOpen) },
             transitions: pairedTransitions(scheme).map { pair in
                 func label(_ t: Transition) -> RateLabel {
-                    RateLabel(name: t.name, value: byName[t.name]?.value ?? t.value, sd: byName[t.name]?.standardDeviation, unit: unit(t.name))
+                    RateLabel(name: t.name, value: byName[t.name]?.value ?? t.value, sd: byName[t.name]?.standardDeviation, unit: scheme.unit(ofRate: t.name))
                 }
                 return SchemeTransition(from: pair.forward.from, to: pair.forward.to, forward: label(pair.forward),
                                         backward: pair.backward.map(label))

@@ -72,10 +72,10 @@ struct FitCommand: ParsableCommand {
     @Option(help: "SSA route's gradient estimator: likelihood-ratio or straight-through.")
     var gradient: SSAGradientEstimator = .likelihoodRatio
 
-    @Flag(help: "Also print fit.json to standard output.")
+    @Flag(help: "Print fit.json to standard output instead of the summary.")
     var json = false
 
-    @Flag(help: "Never show the progress line, even on a terminal.")
+    @Flag(help: "Print nothing but warnings and errors (no progress line, no summary).")
     var quiet = false
 
     @Option(help: "Output folder (created if missing).")
@@ -127,20 +127,26 @@ struct FitCommand: ParsableCommand {
         }
         progress.finished(label, ok: true)
         try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+        var written: [String] = []
         for r in results {
             let suffix = results.count > 1 ? "-\(r.route)" : ""
             let summary = try FitSummary(r).jsonData()
             let likelihood = r.logLikelihood.isFinite ? "log-likelihood \(r.logLikelihood)" : "no likelihood for \(channels) channels of this scheme"
-            try AtomicFile.write(r.scheme.yamlString(comment: "Fitted by patchfit fit (route \(r.route)); \(likelihood)"),
-                                 to: path("fitted-scheme\(suffix).yaml"))
-            try AtomicFile.write(summary, to: path("fit\(suffix).json"))
-            try AtomicFile.write(r.ratesCSV, to: path("rates\(suffix).csv"))
-            try AtomicFile.write(r.histogramCSV, to: path("histograms\(suffix).csv"))
-            try AtomicFile.write(r.pdfCSV, to: path("pdf-curves\(suffix).csv"))
-            if !r.lossCurve.isEmpty { try AtomicFile.write(r.lossCurveCSV, to: path("loss-curve\(suffix).csv")) }
+            var files: [(String, Data)] = [("fitted-scheme\(suffix).yaml", Data(r.scheme.yamlString(comment: "Fitted by patchfit fit (route \(r.route)); \(likelihood)").utf8)),
+                                           ("fit\(suffix).json", summary), ("rates\(suffix).csv", Data(r.ratesCSV.utf8)),
+                                           ("histograms\(suffix).csv", Data(r.histogramCSV.utf8)), ("pdf-curves\(suffix).csv", Data(r.pdfCSV.utf8))]
+            if !r.lossCurve.isEmpty { files.append(("loss-curve\(suffix).csv", Data(r.lossCurveCSV.utf8))) }
+            for (name, data) in files { try AtomicFile.write(data, to: path(name)) }
+            written += files.map(\.0)
             for w in r.warnings { FileHandle.standardError.write(Data("warning: \(w)\n".utf8)) }
-            if json { print(String(decoding: summary, as: UTF8.self)) }
+            if json {
+                print(String(decoding: summary, as: UTF8.self))
+            } else if !quiet {
+                if r.route != results[0].route { print("") }
+                print(r.terminalSummary)
+            }
         }
+        if !json && !quiet { print("\nwrote \(out): " + written.joined(separator: ", ")) }
     }
 
     private func path(_ name: String) -> String { (out as NSString).appendingPathComponent(name) }

@@ -40,6 +40,18 @@ final class StageCommandTests: XCTestCase {
             let warnings = (json["warnings"] as? [String]) ?? []
             XCTAssertEqual(warnings.contains { $0.contains("whole number of samples") && $0.contains("70 µs") }, warns, "\(warnings)")
         }
+        // Without --json the terminal gets a summary: the likelihood, R², a table of rates with
+        // units and roles, and what was written where.
+        let plain = try CLI.run(["fit", interpolated, "--scheme", "Data/schemes/cco-start.yaml", "--conc", "1e-6", "--resolution", "60e-6",
+                                 "--out", scratch.appendingPathComponent("fit-plain").path])
+        XCTAssertEqual(plain.status, 0, plain.stderr)
+        let lines = plain.stdout.split(separator: "\n").map(String.init)
+        XCTAssertTrue(lines.contains { $0.hasPrefix("log-likelihood ") }, plain.stdout)
+        XCTAssertTrue(lines.contains { $0.hasPrefix("R² ") && $0.contains("open") }, plain.stdout)
+        XCTAssertTrue(lines.contains { $0.hasPrefix("k_plus ") && $0.contains("M⁻¹s⁻¹") && $0.hasSuffix("free") }, plain.stdout)
+        XCTAssertTrue(lines.contains { $0.hasPrefix("alpha ") && $0.contains("s⁻¹") }, plain.stdout)
+        XCTAssertEqual(lines.last, "wrote \(scratch.appendingPathComponent("fit-plain").path): fitted-scheme.yaml, fit.json, rates.csv, "
+                       + "histograms.csv, pdf-curves.csv")
     }
 
     /// The SSA route from the CLI on a simulated two-channel dwell list: fit.json says so, with
