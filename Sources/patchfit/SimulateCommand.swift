@@ -65,6 +65,8 @@ struct SimulateCommand: ParsableCommand {
                                       progress: progress)
         }
         try AtomicFile.write(csv, to: out)
+        let rows = csv.utf8.reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) } - 1
+        print("wrote \(out): \(rows) rows (\(trajectories) trajector\(trajectories == 1 ? "y" : "ies"), \(gridStep == nil ? "initial state and one row per event" : "grid values"))")
     }
 }
 

@@ -164,6 +164,8 @@ final class StageCommandTests: XCTestCase {
                                "--seed", "3", "--out", csv])
         XCTAssertEqual(sim.status, 0, sim.stderr)
         let text = try String(contentsOfFile: csv, encoding: .utf8)
+        let rows = text.split(separator: "\n").count - 1
+        XCTAssertEqual(sim.stdout, "wrote \(csv): \(rows) rows (2 trajectories, initial state and one row per event)\n")
         XCTAssertTrue(text.hasPrefix("trajectory,time,reaction"), String(text.prefix(80)))
         XCTAssertGreaterThan(text.split(separator: "\n").count, 10)
         // Run again over its own output, as a user re-running a command does. (Foundation's
