@@ -2,7 +2,7 @@ import Foundation
 
 /// Whole-file reads for the other modules' own formats (scheme, model and pipeline YAML, `.mec`),
 /// with the same errors as the recording readers: the file, and why it cannot be read, in words
-/// ("no such file", "Permission denied", "Is a directory") rather than Foundation's codes.
+/// ("no such file", "a folder, not a file", "Permission denied") rather than Foundation's codes.
 public enum FileContents {
     /// The bytes of the file at `path`.
     public static func bytes(_ path: String) throws(PatchDataError) -> Data {
