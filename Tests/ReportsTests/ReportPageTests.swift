@@ -56,6 +56,9 @@ final class ReportPageTests: XCTestCase {
         XCTAssertTrue(html.contains("0.1423"), "Popen of the example report")
         XCTAssertTrue(html.contains("0.984"), "worst R² of the example report")
         XCTAssertTrue(html.contains("3 recordings: 2 ok, 1 failed. 2 files could not be processed"))
+        var clean = BatchIndex.example
+        clean.failures = []
+        XCTAssertTrue(BatchPage.html(clean).contains("failed. Every file was processed.</p>"))
     }
 
     func testBatchRowTakesTheWorstFiniteRSquared() {

@@ -9,7 +9,10 @@ public enum BatchPage {
         var body = "<h1>\(HTMLText.escape(index.title))</h1>\n"
         body += "<p>\(index.recordings.count) recording\(index.recordings.count == 1 ? "" : "s"): "
         body += "\(index.recordings.count - failedRows) ok, \(failedRows) failed. "
-        body += "\(index.failures.count) file\(index.failures.count == 1 ? "" : "s") could not be processed (listed below).</p>\n"
+        switch index.failures.count {
+        case 0: body += "Every file was processed.</p>\n"
+        case let n: body += "\(n) file\(n == 1 ? "" : "s") could not be processed (listed below).</p>\n"
+        }
         body += "<h2>Recordings</h2>\n"
         if index.recordings.isEmpty {
             body += "<p class=\"absent\">No recordings in this batch.</p>\n"
