@@ -154,7 +154,17 @@ public enum Idealiser {
         switch settings.openDirection {
         case .up: downward = false
         case .down: downward = true
-        case .auto: downward = occupancy[k - 1] > occupancy[0]
+        case .auto:
+            downward = occupancy[k - 1] > occupancy[0]
+            // A channel open most of the time (high Popen, many channels) makes the more occupied
+            // extreme an open level: say so when the level taken as shut holds under half the record.
+            let shut = downward ? k - 1 : 0, total = occupancy.reduce(0, +)
+            if k > 1 && 2 * occupancy[shut] < total {
+                warnings.append(String(format: "open direction chosen automatically: the more occupied extreme level (%.3g pA, %.0f %% of "
+                                       + "samples) is taken as shut, but it holds less than half of the record; if the channel is open "
+                                       + "most of the time, set the open direction to %@",
+                                       fit.model.means[shut], 100 * Double(occupancy[shut]) / Double(total), downward ? "up" : "down"))
+            }
         }
         let classOf = (0..<k).map { downward ? k - 1 - $0 : $0 }
         let byClass = (0..<k).map { downward ? k - 1 - $0 : $0 }   // class → level index

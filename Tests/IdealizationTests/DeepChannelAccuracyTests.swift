@@ -36,4 +36,29 @@ final class DeepChannelAccuracyTests: XCTestCase {
         try run(record: "5ch_drift_outfinaltest985sined.csv", skm: "5ch_drift_outfinaltest985sined_SKM.txt",
                 halfAmplitude: "5ch_drift_outfinaltest985sined_halfamp.txt", levels: 6)
     }
+
+    /// Three or four of the five channels are open most of the time, so the automatic open
+    /// direction takes the all-open level (18 % of samples) for shut. It cannot know better, but it
+    /// says so; with the direction given there is no warning and the record reads the right way up.
+    func testAutomaticOpenDirectionWarnsWhenTheShutLevelIsAMinority() throws {
+        let data = try DeepChannelData.trace("5ch_drift_outfinaltest985sined.csv")
+        var settings = IdealisationSettings()
+        settings.levelCount = 6
+        let auto = try Idealiser.idealise(samples: data.current, sampleInterval: data.sampleInterval, settings: settings)
+        let warning = auto.warnings.first { $0.hasPrefix("open direction chosen automatically") }
+        XCTAssertNotNil(warning, "\(auto.warnings)")
+        XCTAssertTrue(warning?.contains("18 % of samples") == true && warning?.hasSuffix("set the open direction to up") == true,
+                      warning ?? "")
+        settings.openDirection = .up
+        let up = try Idealiser.idealise(samples: data.current, sampleInterval: data.sampleInterval, settings: settings)
+        XCTAssertFalse(up.warnings.contains { $0.hasPrefix("open direction") }, "\(up.warnings)")
+        XCTAssertGreaterThan(DeepChannelData.accuracy(up.samplePath.map(Int.init), data.truth), 0.97)
+        XCTAssertLessThan(DeepChannelData.accuracy(auto.samplePath.map(Int.init), data.truth), 0.5)
+        // The one-channel record is mostly shut: auto reads it right and stays quiet.
+        let one = try DeepChannelData.trace("1ch_outfinaltest10.csv")
+        var two = IdealisationSettings()
+        two.levelCount = 2
+        let single = try Idealiser.idealise(samples: one.current, sampleInterval: one.sampleInterval, settings: two)
+        XCTAssertFalse(single.warnings.contains { $0.hasPrefix("open direction") }, "\(single.warnings)")
+    }
 }
