@@ -87,3 +87,20 @@ public struct RecordingOutcome: Codable, Sendable, Equatable {
         try AtomicFile.write(try encoder.encode(self), to: (folder as NSString).appendingPathComponent("status.json"))
     }
 }
+
+extension RecordingOutcome {
+    /// One line per recording for the terminal after a run — name, status, Popen, worst R² — so
+    /// that a batch can be scanned without opening the index. Failed recordings' reasons follow
+    /// on standard error.
+    public static func table(_ outcomes: [RecordingOutcome]) -> String {
+        let width = max(9, outcomes.map(\.name.count).max() ?? 0)
+        func pad(_ s: String, _ w: Int) -> String { s + String(repeating: " ", count: max(0, w - s.count)) }
+        func number(_ x: Double?, _ format: String) -> String { x.map { String(format: format, $0) } ?? "—" }
+        var lines = [pad("recording", width) + "  " + pad("status", 6) + "  " + pad("Popen", 6) + "  worst R²"]
+        for o in outcomes {
+            lines.append(pad(o.name, width) + "  " + pad(o.ok ? "ok" : "failed", 6) + "  " + pad(number(o.popen, "%.4f"), 6) + "  "
+                         + number(o.worstRSquared, "%.3f"))
+        }
+        return lines.joined(separator: "\n")
+    }
+}

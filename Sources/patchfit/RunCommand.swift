@@ -33,6 +33,7 @@ struct RunCommand: ParsableCommand {
         let outcomes = try runner.run()
         let failed = outcomes.filter { !$0.ok }
         let folder = spec.resolve(spec.output)
+        if !outcomes.isEmpty { print(RecordingOutcome.table(outcomes) + "\n") }
         print("\(outcomes.count - failed.count) of \(outcomes.count) recordings analysed; reports in \(folder)/")
         if runner.shard.count == 1 { print("batch index: \(folder)/index.html") }
         for f in failed { printError("failed: \(f.input): \(f.message)") }

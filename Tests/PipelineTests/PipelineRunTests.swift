@@ -149,6 +149,7 @@ final class PipelineRunTests: XCTestCase {
         let result = try CLI.run(["run", path, "--quiet"])
         XCTAssertEqual(result.status, 1)
         XCTAssertTrue(result.stdout.contains("1 of 3 recordings analysed"), result.stdout)
+        XCTAssertTrue(result.stdout.split(separator: "\n").contains { $0.hasPrefix("corrupt ") && $0.contains(" failed ") }, result.stdout)
         let index = try index(scratch.appendingPathComponent("out-mixed"))
         let failures = index["failures"] as! [[String: Any]]
         XCTAssertEqual(failures.count, 2)

@@ -22,6 +22,16 @@ final class ShippedPipelineTests: XCTestCase {
         let result = try CLI.run(["run", "Pipelines/lab-batch.yaml", "--quiet"])
         XCTAssertEqual(result.status, 0, result.stderr)
         XCTAssertTrue(result.stdout.contains("2 of 2 recordings analysed"), result.stdout)
+        // One line per recording before the totals: name, status, Popen, worst R².
+        let lines = result.stdout.split(separator: "\n").map(String.init)
+        XCTAssertEqual(lines.first?.split(separator: " ", omittingEmptySubsequences: true), ["recording", "status", "Popen", "worst", "R²"])
+        for name in ["cco-1uM-cell2", "cco-1uM-export"] {
+            let cells = try XCTUnwrap(lines.first { $0.hasPrefix(name + " ") }).split(separator: " ")
+            XCTAssertEqual(cells.count, 4, "\(cells)")
+            XCTAssertEqual(cells[1], "ok")
+            XCTAssertEqual(Double(cells[2]) ?? 0, 0.19, accuracy: 0.02, "Popen")
+            XCTAssertGreaterThan(Double(cells[3]) ?? 0, 0.9, "worst R²")
+        }
     }
 
     func testSyntheticCH82PrintsTruthAgainstFit() throws {
