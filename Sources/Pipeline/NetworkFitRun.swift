@@ -64,8 +64,9 @@ struct NetworkFitRun {
             print(String(format: "%@: truth %.6g, fit %.6g (%+.3f %%), start %.6g", result.parameters[i], result.truth[i],
                          result.estimate[i], 100 * result.relativeErrors[i], result.start[i]))
         }
+        // The batch row's R² is the worst over the observables' window means (no Popen here).
         let outcome = RecordingOutcome(name: name, input: report.input.path, ok: true, message: "", popen: nil,
-                                       worstRSquared: nil, reportFolder: name)
+                                       worstRSquared: result.rSquared.filter(\.isFinite).min(), reportFolder: name)
         try outcome.write(to: folder)
         try PipelineRunner.merge(spec: spec)
         return outcome

@@ -51,7 +51,7 @@ final class ShippedPipelineTests: XCTestCase {
         }
     }
 
-    /// The network-fit pipelines, at reduced size (the shipped sizes take minutes).
+    /// The network-fit pipelines, at reduced size (the shipped sizes take 4–50 s each on 2 cores).
     func testNetworkFitPipelinesPrintTruthAgainstFit() throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("netfit-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
@@ -102,6 +102,12 @@ final class ShippedPipelineTests: XCTestCase {
             XCTAssertEqual(r2.count, name == "dimerization" ? 1 : 2)
             XCTAssertEqual(ceiling.count, r2.count)
             for (fit, truth) in zip(r2, ceiling) { XCTAssertGreaterThan(fit, min(0.9, truth - 0.05), name) }
+            // The terminal's row: no Popen for a reaction network; the worst of those R².
+            let row = try XCTUnwrap(result.stdout.split(separator: "\n").first { $0.hasPrefix(name + " ") }).split(separator: " ")
+            XCTAssertEqual(row.count, 4, "\(row)")
+            XCTAssertEqual(row[1], "ok")
+            XCTAssertEqual(row[2], "—")
+            XCTAssertEqual(Double(row[3]) ?? -1, r2.min() ?? 0, accuracy: 5e-4, "\(row)")
         }
         // Same targets and seeds, another surrogate: another estimate.
         XCTAssertNotEqual(oscillatorErrors.first, oscillatorErrors.last)
