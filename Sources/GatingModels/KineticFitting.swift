@@ -131,7 +131,23 @@ public enum KineticFitting {
             let start = results.first?.scheme ?? scheme
             results.append(try fit.fit(start, records: recs, channels: settings.channels, progress: progress))
         }
+        let crowded = crowdedRecordWarnings(inputs, settings: settings)
+        for i in results.indices { results[i].warnings += crowded }
         return results
+    }
+
+    /// One warning per record with dwells above the first open level when the fit assumes one
+    /// channel: the one-channel likelihood counts every open level as the same open class, so a
+    /// patch with several channels (forgotten `channels`) would be fitted as if it were one.
+    static func crowdedRecordWarnings(_ inputs: [FitInput], settings: FitSettings) -> [String] {
+        guard settings.channels == 1 else { return [] }
+        return inputs.compactMap { input in
+            let top = input.sequence.dwells.map(\.level).max() ?? 0
+            guard top >= 2 else { return nil }
+            let name = (input.sequence.provenance.file as NSString).lastPathComponent
+            return "\(name) has dwells at \(top) open levels, but the fit assumes one channel and counts them all as one open "
+                + "class; if they are \(top) channels open at once, fit with channels = \(top)"
+        }
     }
 
     /// Prepares one N-channel likelihood record per input (`settings.channels` > 1).

@@ -77,6 +77,13 @@ final class StageCommandTests: XCTestCase {
         let loss = try String(contentsOf: out.appendingPathComponent("loss-curve.csv"), encoding: .utf8)
         XCTAssertEqual(loss.split(separator: "\n").count, 21)
 
+        // The same two-channel record fitted as one channel (channels forgotten): a warning says so.
+        let single = try CLI.run(["fit", dwells, "--scheme", "Data/schemes/cco.yaml", "--conc", "1e-6", "--resolution", "60e-6",
+                                  "--quiet", "--out", scratch.appendingPathComponent("fit-one").path])
+        XCTAssertEqual(single.status, 0, single.stderr)
+        XCTAssertTrue(single.stderr.contains("warning: two.csv has dwells at 2 open levels, but the fit assumes one channel"),
+                      single.stderr)
+
         // The exact route on the same record: the two-channel likelihood, histograms per level.
         let exact = try CLI.run(["fit", dwells, "--scheme", "Data/schemes/cco.yaml", "--conc", "1e-6", "--channels", "2",
                                  "--resolution", "60e-6", "--route", "exact", "--json", "--out", scratch.appendingPathComponent("fit-exact").path])
