@@ -151,6 +151,11 @@ public struct GatingScheme: Sendable {
     /// The index of the transition with this rate name.
     public func rateIndex(_ name: String) -> Int? { transitions.firstIndex { $0.name == name } }
 
+    /// The unit of rate `name`: M⁻¹s⁻¹ when it is multiplied by the agonist concentration, else s⁻¹.
+    public func unit(ofRate name: String) -> String {
+        rateIndex(name).map { transitions[$0].law.agonistDependent } == true ? "M⁻¹s⁻¹" : "s⁻¹"
+    }
+
     /// A copy whose rates are those implied by the free log-rates `theta`.
     /// - Throws: `invalidRate` if any rate becomes non-finite or zero (overflow/underflow).
     public func with(parameters theta: [Double]) throws -> GatingScheme {

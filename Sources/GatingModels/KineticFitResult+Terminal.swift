@@ -1,12 +1,5 @@
 import Foundation
 
-extension GatingScheme {
-    /// The unit of rate `name`: M⁻¹s⁻¹ when it is multiplied by the agonist concentration, else s⁻¹.
-    public func unit(ofRate name: String) -> String {
-        transitions.first { $0.name == name }?.law.agonistDependent == true ? "M⁻¹s⁻¹" : "s⁻¹"
-    }
-}
-
 extension KineticFitResult {
     /// What `patchfit fit` prints on a terminal: how the fit went, the log-likelihood, R² per
     /// histogram (with what counting noise leaves a perfect model), and a table of rates ± SD with units

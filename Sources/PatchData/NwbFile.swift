@@ -26,8 +26,14 @@ public enum NwbFile {
     // MARK: - Reading
 
     public static func read(path: String) throws(PatchDataError) -> Recording {
+        try read(path: path, bytes: ByteReader(contentsOf: path))
+    }
+
+    /// Reads the NWB file at `path`, whose contents `bytes` already holds (so that they are not
+    /// loaded a second time for the check below).
+    static func read(path: String, bytes: ByteReader) throws(PatchDataError) -> Recording {
         // Before HDF5 sees the file: a corrupt global heap would crash the library (see the check).
-        try GlobalHeapCheck.validate(try ByteReader(contentsOf: path))
+        try GlobalHeapCheck.validate(bytes)
         hdf5Lock.lock()
         defer { hdf5Lock.unlock() }
         let f = try H5File.open(path)

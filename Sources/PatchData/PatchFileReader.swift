@@ -53,7 +53,7 @@ public enum PatchFileReader {
     static func readNwb(_ r: ByteReader) throws(PatchDataError) -> Recording {
         if FileManager.default.fileExists(atPath: r.file),
            let size = try? FileManager.default.attributesOfItem(atPath: r.file)[.size] as? Int, size == r.count {
-            return try NwbFile.read(path: r.file)
+            return try NwbFile.read(path: r.file, bytes: r)
         }
         let temporary = FileManager.default.temporaryDirectory.appendingPathComponent("patchfit-\(UUID().uuidString).nwb")
         defer { try? FileManager.default.removeItem(at: temporary) }
@@ -61,7 +61,7 @@ public enum PatchFileReader {
             throw PatchDataError(.unreadable, file: r.file, reason: "could not stage NWB bytes: \(error.localizedDescription)")
         }
         do {
-            return try NwbFile.read(path: temporary.path)
+            return try NwbFile.read(path: temporary.path, bytes: r)
         } catch {
             var e = error
             e.file = r.file
