@@ -17,7 +17,13 @@ extension DirectMethodSimulator {
         let a = UnsafeMutablePointer<Double>.allocate(capacity: max(m, 1))
         let order = UnsafeMutablePointer<Int>.allocate(capacity: max(m, 1))
         let x = UnsafeMutablePointer<Int>.allocate(capacity: max(sCount, 1))
-        defer { a.deallocate(); order.deallocate(); x.deallocate() }
+        // Cumulative propensities, kept only when the recorder wants each event's runner-up
+        // (A leading 0, then +∞ up to the search's width: `runnerUp`.)
+        let width = R.recordsRunnerUps ? Self.searchWidth(m) + 1 : 1
+        let sums = UnsafeMutablePointer<Double>.allocate(capacity: width)
+        sums.initialize(repeating: .infinity, count: width)
+        sums[0] = 0
+        defer { a.deallocate(); order.deallocate(); x.deallocate(); sums.deallocate() }
         for s in 0..<sCount { x[s] = state[s] }
         for j in 0..<m { order[j] = j }
         var rng = stream
@@ -28,16 +34,16 @@ extension DirectMethodSimulator {
                 // One specialised copy of the loop per mode: dead branches vanish and the hot
                 // loop keeps its state in registers.
                 if sorts {
-                    outcome = loop(SortingMode.self, a: a, order: order, x: x, k: k, values: v, rng: &rng,
+                    outcome = loop(SortingMode.self, a: a, sums: sums, order: order, x: x, k: k, values: v, rng: &rng,
                                    horizon: horizon, recorder: &recorder)
                 } else if kernel.firstOrder {
-                    outcome = loop(FirstOrderMode.self, a: a, order: order, x: x, k: k, values: v, rng: &rng,
+                    outcome = loop(FirstOrderMode.self, a: a, sums: sums, order: order, x: x, k: k, values: v, rng: &rng,
                                    horizon: horizon, recorder: &recorder)
                 } else if kernel.closedForm {
-                    outcome = loop(ClosedFormMode.self, a: a, order: order, x: x, k: k, values: v, rng: &rng,
+                    outcome = loop(ClosedFormMode.self, a: a, sums: sums, order: order, x: x, k: k, values: v, rng: &rng,
                                    horizon: horizon, recorder: &recorder)
                 } else {
-                    outcome = loop(GeneralMode.self, a: a, order: order, x: x, k: k, values: v, rng: &rng,
+                    outcome = loop(GeneralMode.self, a: a, sums: sums, order: order, x: x, k: k, values: v, rng: &rng,
                                    horizon: horizon, recorder: &recorder)
                 }
             }
@@ -59,7 +65,8 @@ extension DirectMethodSimulator {
 
     /// The SSA proper on raw buffers. Everything it updates lives in locals of this function
     /// (not in variables captured by a closure), so it stays in registers.
-    private func loop<R: EventRecorder, Mode: LoopMode>(_ mode: Mode.Type, a: UnsafeMutablePointer<Double>, order: UnsafeMutablePointer<Int>,
+    private func loop<R: EventRecorder, Mode: LoopMode>(_ mode: Mode.Type, a: UnsafeMutablePointer<Double>,
+                                        sums: UnsafeMutablePointer<Double>, order: UnsafeMutablePointer<Int>,
                                         x: UnsafeMutablePointer<Int>, k: UnsafePointer<Double>,
                                         values v: UnsafeBufferPointer<Double>, rng: inout RandomStream,
                                         horizon: SimulationHorizon, recorder: inout R) -> LoopOutcome {
@@ -99,6 +106,9 @@ extension DirectMethodSimulator {
                     sinceResum = 1024
                 }
                 sinceResum -= 1
+            } else if R.recordsRunnerUps {
+                a0 = 0
+                for j in 0..<m { a0 += a[j]; sums[j &+ 1] = a0 }
             } else {
                 a0 = 0
                 for j in 0..<m { a0 += a[j] }
@@ -147,6 +157,10 @@ extension DirectMethodSimulator {
                 while a[chosen] == 0 && chosen > 0 { chosen -= 1 }
             }
             recorder.record(time: tNext, reaction: chosen, stateBefore: x)
+            if R.recordsRunnerUps && !sorting {
+                let key = StraightThroughGradient.eventKey(recorder.runnerUpKey, events &+ 1)
+                recorder.recordRunnerUp(Self.runnerUp(chosen: chosen, a: a, sums: sums, count: m, key: key))
+            }
             t = tNext
             events += 1
             for i in changeStart[chosen]..<changeStart[chosen + 1] {

@@ -94,11 +94,16 @@ public struct DirectMethodSimulator: Sendable {
     ///   - horizon: stop time and/or event count.
     ///   - seed, index: the stream (seed, index).
     ///   - initialState: x(0) (nil: the network's initial state).
+    ///   - recordingRunnerUps: also find each event's runner-up (`Trajectory.runnerUps`) for a
+    ///     runner-up gradient to follow. Only closed-form mass-action networks of 3 or more
+    ///     reactions on the direct method's loop record it (elsewhere the reverse pass does not
+    ///     read it, and `runnerUps` stays empty). Events, times and the random stream are the same
+    ///     either way.
     /// - Throws: `invalidPropensity` if a supplied law returns a negative or non-finite value,
     ///   `stepLimitExceeded` if a time horizon needs more than `horizon.maxEvents` events,
     ///   `invalidArgument` for a negative or NaN horizon.
     public func simulate(coordinates: [Double]? = nil, horizon: SimulationHorizon, seed: UInt64, index: Int = 0,
-                         initialState: [Int]? = nil) throws -> Trajectory {
+                         initialState: [Int]? = nil, recordingRunnerUps: Bool = false) throws -> Trajectory {
         let values = try coordinates.map { try network.parameterValues(from: $0) } ?? network.parameters.map(\.value)
         let x0 = initialState ?? network.initialState
         guard x0.count == network.speciesCount else {
@@ -109,39 +114,76 @@ public struct DirectMethodSimulator: Sendable {
         }
         var stream = RandomStream(seed: seed, stream: UInt64(truncatingIfNeeded: index))
         var x = x0
+        let key = Self.noiseKey(seed: seed, index: index)
         let end: Double, times: [Double], reactions: [Int32]
+        var runnerUps: [Int16] = []
+        let records = recordingRunnerUps && recordsRunnerUps
         if !horizon.maxTime.isFinite && horizon.maxEvents <= Self.directTapeLimit {
             // Event horizon: at most maxEvents events, so the arrays are allocated once at that
             // size and filled in place (no growth, no copy).
-            (times, reactions, end) = try runIntoArrays(values: values, state: &x, stream: &stream, horizon: horizon)
+            (times, reactions, runnerUps, end) = try runIntoArrays(values: values, state: &x, stream: &stream, horizon: horizon,
+                                                                   runnerUpKey: records ? key : nil)
         } else {
-            var recorder = EventListRecorder(expected: min(horizon.maxEvents, 1 << 16))
-            do { end = try run(values: values, state: &x, stream: &stream, horizon: horizon, recorder: &recorder) } catch {
-                _ = recorder.finish()
-                throw error
+            let expected = min(horizon.maxEvents, 1 << 16)
+            var recorder = EventListRecorder(expected: expected)
+            if records {
+                var recording = RunnerUpRecording(recorder, key: key, expected: expected)
+                do { end = try run(values: values, state: &x, stream: &stream, horizon: horizon, recorder: &recording) } catch {
+                    _ = recording.base.finish()
+                    _ = recording.finish(events: -1)
+                    throw error
+                }
+                (times, reactions) = recording.base.finish()
+                runnerUps = recording.finish(events: times.count)
+            } else {
+                do { end = try run(values: values, state: &x, stream: &stream, horizon: horizon, recorder: &recorder) } catch {
+                    _ = recorder.finish()
+                    throw error
+                }
+                (times, reactions) = recorder.finish()
             }
-            (times, reactions) = recorder.finish()
         }
         return Trajectory(initialState: x0, eventTimes: times, reactions: reactions, endTime: end,
-                          finalState: x, noiseKey: Self.noiseKey(seed: seed, index: index))
+                          finalState: x, noiseKey: key, runnerUps: runnerUps)
     }
 
-    /// Runs an event horizon straight into arrays of capacity `horizon.maxEvents`.
-    private func runIntoArrays(values: [Double], state: inout [Int], stream: inout RandomStream,
-                               horizon: SimulationHorizon) throws -> ([Double], [Int32], Double) {
+    /// Whether this network's forward records runner-ups when asked: closed-form mass action of 3
+    /// or more reactions (fewer than 32768) on the direct method's loop, the networks whose
+    /// runner-up reverse pass reads them (`StraightThroughGradient.massActionReverse`).
+    var recordsRunnerUps: Bool {
+        let m = kernel.reactionCount
+        return kernel.closedForm && !sorts && chain == nil && m > 2 && m <= Int(Int16.max)
+    }
+
+    /// Runs an event horizon straight into arrays of capacity `horizon.maxEvents`, with the
+    /// runner-ups when `runnerUpKey` is given (else they come back empty).
+    private func runIntoArrays(values: [Double], state: inout [Int], stream: inout RandomStream, horizon: SimulationHorizon,
+                               runnerUpKey: UInt64?) throws -> ([Double], [Int32], [Int16], Double) {
         let capacity = max(horizon.maxEvents, 1)
         var count = 0, end = 0.0
         var failure: (any Error)?
-        var reactions: [Int32] = []
+        var reactions: [Int32] = [], runnerUps: [Int16] = []
         var x = state, rng = stream
         let times = [Double](unsafeUninitializedCapacity: capacity) { timeBuffer, timeCount in
             reactions = [Int32](unsafeUninitializedCapacity: capacity) { reactionBuffer, reactionCount in
                 guard let t = timeBuffer.baseAddress, let r = reactionBuffer.baseAddress else { return }
-                var recorder = FixedTapeRecorder(times: t, reactions: r)
-                do { end = try run(values: values, state: &x, stream: &rng, horizon: horizon, recorder: &recorder) } catch {
+                let tape = FixedTapeRecorder(times: t, reactions: r)
+                do {
+                    if let key = runnerUpKey {
+                        runnerUps = try [Int16](unsafeUninitializedCapacity: capacity) { otherBuffer, otherCount in
+                            guard let o = otherBuffer.baseAddress else { return }
+                            var recorder = FixedRunnerUpRecording(tape, key: key, others: o)
+                            defer { count = recorder.base.count; otherCount = count }
+                            end = try run(values: values, state: &x, stream: &rng, horizon: horizon, recorder: &recorder)
+                        }
+                    } else {
+                        var recorder = tape
+                        defer { count = recorder.count }
+                        end = try run(values: values, state: &x, stream: &rng, horizon: horizon, recorder: &recorder)
+                    }
+                } catch {
                     failure = error
                 }
-                count = recorder.count
                 reactionCount = count
             }
             timeCount = count
@@ -149,7 +191,7 @@ public struct DirectMethodSimulator: Sendable {
         if let failure { throw failure }
         state = x
         stream = rng
-        return (times, reactions, end)
+        return (times, reactions, runnerUps, end)
     }
 
     // MARK: - Values on a grid

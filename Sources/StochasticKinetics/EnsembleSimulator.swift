@@ -25,20 +25,26 @@ public struct EnsembleSimulator: Sendable {
     public var network: ReactionNetwork { simulator.network }
 
     /// N independent trajectories; trajectory i uses stream (seed, i).
+    /// - Parameter forGradient: the trajectories will be differentiated with this ensemble's
+    ///   options. With the runner-up relaxation the forward then records each event's runner-up
+    ///   (`Trajectory.runnerUps`, 2 bytes per event), which spares the reverse pass re-deriving
+    ///   every propensity; the events themselves are the same either way.
     /// - Throws: `invalidArgument` for N < 1, `memoryBudgetExceeded` when the expected event
-    ///   storage (12 bytes per event; the expected count from a0 at x(0) for time horizons) is
-    ///   above `memoryBudgetBytes`, and any simulation error (lowest index first).
+    ///   storage (12 bytes per event, 14 with runner-ups; the expected count from a0 at x(0) for
+    ///   time horizons) is above `memoryBudgetBytes`, and any simulation error (lowest index first).
     public func simulate(coordinates: [Double]? = nil, trajectories: Int, horizon: SimulationHorizon, seed: UInt64,
-                         threads: Int? = nil, progress: (@Sendable (Int, Int) -> Void)? = nil) throws -> [Trajectory] {
+                         threads: Int? = nil, forGradient: Bool = false,
+                         progress: (@Sendable (Int, Int) -> Void)? = nil) throws -> [Trajectory] {
         guard trajectories >= 1 else { throw KineticsError.invalidArgument("trajectory count must be ≥ 1") }
         let expected = try expectedEvents(coordinates: coordinates, horizon: horizon)
-        let bytes = 12 * expected * Double(trajectories)
+        let runnerUps = forGradient && reverse.readsRunnerUps
+        let bytes = (runnerUps ? 14 : 12) * expected * Double(trajectories)
         guard bytes <= memoryBudgetBytes else {
             throw KineticsError.memoryBudgetExceeded(requiredBytes: bytes, budgetBytes: memoryBudgetBytes)
         }
         let sim = simulator
         return try ParallelEnsemble.map(count: trajectories, threads: threads, progress: progress) { i in
-            try sim.simulate(coordinates: coordinates, horizon: horizon, seed: seed, index: i)
+            try sim.simulate(coordinates: coordinates, horizon: horizon, seed: seed, index: i, recordingRunnerUps: runnerUps)
         }
     }
 

@@ -17,7 +17,8 @@ extension GradientBiasStudy {
             throw KineticsError.parameterCountMismatch(expected: network.parameters.count, got: exactGradient.count)
         }
         let ensemble = try EnsembleSimulator(network: network, options: options)
-        let paths = try ensemble.simulate(trajectories: trajectories, horizon: .time(horizon), seed: seed, threads: threads)
+        let paths = try ensemble.simulate(trajectories: trajectories, horizon: .time(horizon), seed: seed, threads: threads,
+                                          forGradient: true)
         let adjoints = try ParallelEnsemble.map(count: paths.count, threads: threads) { i -> TrajectoryAdjoint in
             let path = paths[i]
             var adjoint = TrajectoryAdjoint(for: path, speciesCount: network.speciesCount)

@@ -16,7 +16,7 @@ extension StraightThroughGradient {
     /// not apply: a supplied or higher-order law, K ≥ 2, or `usesMassActionLoop` off.
     func massActionReverse(finalState: [Int], noiseKey key0: UInt64, barriers: UnsafeBufferPointer<Bool>,
                            times: UnsafeBufferPointer<Double>, reactions: UnsafeBufferPointer<Int32>,
-                           tAdj: UnsafeBufferPointer<Double>, xAdj: StoredStateAdjoint,
+                           runnerUps: UnsafeBufferPointer<Int16>, tAdj: UnsafeBufferPointer<Double>, xAdj: StoredStateAdjoint,
                            k: UnsafePointer<Double>, thetaBar tb: UnsafeMutableBufferPointer<Double>) -> Bool {
         let truncation = options.truncation
         guard usesMassActionLoop, let tables = massAction, (truncation ?? 0) <= 1 else { return false }
@@ -47,27 +47,32 @@ extension StraightThroughGradient {
         }
         switch (truncation == nil, options.temperature == 0.5) {
         case (true, true): sparseSteps(ChainFlags<True, True>.self, tables, scratch, x: x, key0: key0, barriers: barriers,
-                                       times: times, reactions: reactions, tAdj: tAdj, xAdj: xAdj, k: k)
+                                       times: times, reactions: reactions, runnerUps: runnerUps, tAdj: tAdj, xAdj: xAdj, k: k)
         case (true, false): sparseSteps(ChainFlags<True, False>.self, tables, scratch, x: x, key0: key0, barriers: barriers,
-                                        times: times, reactions: reactions, tAdj: tAdj, xAdj: xAdj, k: k)
+                                        times: times, reactions: reactions, runnerUps: runnerUps, tAdj: tAdj, xAdj: xAdj, k: k)
         case (false, true): sparseSteps(ChainFlags<False, True>.self, tables, scratch, x: x, key0: key0, barriers: barriers,
-                                        times: times, reactions: reactions, tAdj: tAdj, xAdj: xAdj, k: k)
+                                        times: times, reactions: reactions, runnerUps: runnerUps, tAdj: tAdj, xAdj: xAdj, k: k)
         case (false, false): sparseSteps(ChainFlags<False, False>.self, tables, scratch, x: x, key0: key0, barriers: barriers,
-                                         times: times, reactions: reactions, tAdj: tAdj, xAdj: xAdj, k: k)
+                                         times: times, reactions: reactions, runnerUps: runnerUps, tAdj: tAdj, xAdj: xAdj, k: k)
         }
         for j in 0..<m { tb[kernel.rateParameter[j]] += scratch.choice[j] + scratch.timeSum[j] }
         return true
     }
 
-    /// The event loop of the relaxation in use (`runnerUpSteps` or `massActionSteps`).
+    /// The event loop of the relaxation in use (`recordedRunnerUpSteps` when the forward recorded
+    /// the runner-ups, else `runnerUpSteps`, or `massActionSteps`).
     @inline(__always)
     private func sparseSteps<Flags: ChainReverseMode>(_ flags: Flags.Type, _ tables: MassActionAdjointTables,
                                                       _ scratch: MassActionScratch, x: UnsafeMutablePointer<Int>,
                                                       key0: UInt64, barriers: UnsafeBufferPointer<Bool>,
                                                       times: UnsafeBufferPointer<Double>, reactions: UnsafeBufferPointer<Int32>,
+                                                      runnerUps: UnsafeBufferPointer<Int16>,
                                                       tAdj: UnsafeBufferPointer<Double>, xAdj: StoredStateAdjoint,
                                                       k: UnsafePointer<Double>) {
-        if options.relaxation == .runnerUp {
+        if options.relaxation == .runnerUp && runnerUps.count == times.count && times.count > 0 {
+            recordedRunnerUpSteps(Flags.self, tables, scratch, x: x, key0: key0, barriers: barriers, times: times,
+                                  reactions: reactions, runnerUps: runnerUps, tAdj: tAdj, xAdj: xAdj, k: k)
+        } else if options.relaxation == .runnerUp {
             runnerUpSteps(Flags.self, tables, scratch, x: x, key0: key0, barriers: barriers, times: times, reactions: reactions,
                           tAdj: tAdj, xAdj: xAdj, k: k)
         } else {

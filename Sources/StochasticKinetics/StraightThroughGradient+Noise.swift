@@ -81,11 +81,16 @@ struct RunnerUpNoise {
     @inline(__always)
     init(key: UInt64, a: UnsafePointer<Double>, count m: Int, chosen r: Int, race: Double) {
         share = EventNoise.pairShare(key: key, reactionCount: m)
-        // The selection's uniform: one SplitMix64 round at counter m + 3 — over events a Weyl
-        // sequence through the SplitMix64 finaliser, i.e. a SplitMix64 stream.
+        other = Self.select(target: Self.selectionUniform(key: key, reactionCount: m) * race, a: a, count: m, chosen: r)
+    }
+
+    /// The selection's uniform in (0, 1): one SplitMix64 round at counter m + 3 — over events a
+    /// Weyl sequence through the SplitMix64 finaliser, i.e. a SplitMix64 stream. (The forward
+    /// draws the same when it records the runner-up, `DirectMethodSimulator.runnerUp`.)
+    @inline(__always)
+    static func selectionUniform(key: UInt64, reactionCount m: Int) -> Double {
         let bits = SplitMix64.mix(key &+ (UInt64(m) &+ 3) &* 0x9E37_79B9_7F4A_7C15)
-        let target = (Double(bits >> 11) + 0.5) * 0x1.0p-53 * race
-        other = Self.select(target: target, a: a, count: m, chosen: r)
+        return (Double(bits >> 11) + 0.5) * 0x1.0p-53
     }
 
     /// The first j ≠ r whose cumulative propensity (r left out, network order) exceeds `target`.

@@ -19,6 +19,8 @@ extension StraightThroughGradient {
         guard trajectory.finalState.count == sCount else {
             throw KineticsError.stateCountMismatch(expected: sCount, got: trajectory.finalState.count)
         }
+        // Recorded runner-ups are read only by the runner-up loop, and only when they fit.
+        let runnerUps = readsRunnerUps ? try checkedRunnerUps(of: trajectory) : []
         var thetaBar = [Double](repeating: 0, count: network.parameters.count)
         var scratchP = thetaBar
         let rates = compiled.effectiveRates(values: values)
@@ -32,6 +34,7 @@ extension StraightThroughGradient {
         adjoint.states.withUnsafeBufferPointer { stored in
         adjoint.storedSpecies.withUnsafeBufferPointer { storedSpecies in
         adjoint.barriers.withUnsafeBufferPointer { cuts in
+        runnerUps.withUnsafeBufferPointer { others in
             guard let k = kb.baseAddress else { return }
             let xAdj = StoredStateAdjoint(values: stored.baseAddress, species: storedSpecies.baseAddress,
                                           width: storedSpecies.count)
@@ -43,7 +46,7 @@ extension StraightThroughGradient {
                             reactions: reactions, tAdj: tAdj, xAdj: xAdj, k: k, thetaBar: tb) { return }
             // Closed-form mass action at K ≤ 1: the sparse loop.
             if massActionReverse(finalState: trajectory.finalState, noiseKey: trajectory.noiseKey, barriers: barriers, times: times,
-                                 reactions: reactions, tAdj: tAdj, xAdj: xAdj, k: k, thetaBar: tb) { return }
+                                 reactions: reactions, runnerUps: others, tAdj: tAdj, xAdj: xAdj, k: k, thetaBar: tb) { return }
             // One specialised copy per (first-order laws?, τ = 0.5?): smaller loops, fewer spills.
             let firstOrder = kernel.firstOrder, square = options.temperature == 0.5
             switch (firstOrder, square) {
@@ -60,12 +63,40 @@ extension StraightThroughGradient {
                 reverseLoop(ReverseFlags<False, False>.self, finalState: trajectory.finalState, noiseKey: trajectory.noiseKey,
                             times: times, reactions: reactions, tAdj: tAdj, xAdj: xAdj, barriers: barriers, k: k, values: v, thetaBar: tb, scratchTheta: sp)
             }
-        }}}}}}}}}}
+        }}}}}}}}}}}
         if let clip = options.clipNorm {
             let norm = thetaBar.reduce(0) { $0 + $1 * $1 }.squareRoot()
             if norm > clip { thetaBar = thetaBar.map { $0 * clip / norm } }
         }
         return thetaBar
+    }
+
+    /// The trajectory's recorded runner-ups, checked against its events: one per event, each −1
+    /// or another reaction than the event's.
+    /// - Throws: `invalidArgument` naming the first event that does not fit.
+    private func checkedRunnerUps(of trajectory: Trajectory) throws -> [Int16] {
+        let others = trajectory.runnerUps, n = trajectory.eventCount, m = network.reactionCount
+        guard !others.isEmpty else { return [] }
+        guard others.count == n else {
+            throw KineticsError.invalidArgument("\(others.count) recorded runner-ups for \(n) events")
+        }
+        // One pass without an exit (it counts misfits), then the first offender only if there is one.
+        let misfits = others.withUnsafeBufferPointer { o in
+            trajectory.reactions.withUnsafeBufferPointer { r in
+                var count = 0
+                for e in 0..<n {
+                    let other = Int(o[e])
+                    count &+= (other < -1 ? 1 : 0) | (other >= m ? 1 : 0) | (other == Int(r[e]) ? 1 : 0)
+                }
+                return count
+            }
+        }
+        guard misfits == 0 else {
+            let e = (0..<n).first { let o = Int(others[$0]); return o < -1 || o >= m || o == Int(trajectory.reactions[$0]) } ?? 0
+            throw KineticsError.invalidArgument(
+                "event \(e + 1): recorded runner-up \(others[e]) does not fit (reaction \(trajectory.reactions[e]) of \(m))")
+        }
+        return others
     }
 
     /// The loop proper, on raw buffers. Propensities are carried backwards incrementally: undoing

@@ -68,6 +68,12 @@ public struct StraightThroughGradient: Sendable {
     public var carriesBucketSum = true
     /// Whether every law is closed-form mass action (orders 0–2), so the sparse loop applies.
     public var hasMassActionLoop: Bool { massAction != nil }
+    /// Whether the reverse pass reads runner-ups that the forward recorded (`Trajectory.runnerUps`):
+    /// the runner-up relaxation on the sparse loop of 3 or more reactions.
+    public var readsRunnerUps: Bool {
+        options.relaxation == .runnerUp && usesMassActionLoop && (options.truncation ?? 0) <= 1
+            && (massAction?.reactionCount ?? 0) > 2
+    }
 
     /// - Throws: `invalidArgument` for τ ≤ 0, K < 0 or a non-positive clip norm.
     public init(network: ReactionNetwork, options: GradientOptions = GradientOptions()) throws {

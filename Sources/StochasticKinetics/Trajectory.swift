@@ -40,15 +40,22 @@ public struct Trajectory: Sendable {
     public var finalState: [Int]
     /// Key of the counter-based noise of the reverse pass (derived from the seed and index).
     public var noiseKey: UInt64
+    /// The runner-up of each event's race (same indexing as `reactions`; −1 where no other
+    /// reaction could fire), recorded by a forward pass that a runner-up gradient will follow
+    /// (`EnsembleSimulator.simulate(…, forGradient: true)`); empty when not recorded. It is a
+    /// function of `noiseKey` and the propensities before the event, so recording it spares the
+    /// reverse pass from re-deriving every propensity (`StraightThroughGradient`).
+    public var runnerUps: [Int16]
 
     public init(initialState: [Int], eventTimes: [Double], reactions: [Int32], endTime: Double,
-                finalState: [Int], noiseKey: UInt64) {
+                finalState: [Int], noiseKey: UInt64, runnerUps: [Int16] = []) {
         self.initialState = initialState
         self.eventTimes = eventTimes
         self.reactions = reactions
         self.endTime = endTime
         self.finalState = finalState
         self.noiseKey = noiseKey
+        self.runnerUps = runnerUps
     }
 
     /// Number of events N.

@@ -76,7 +76,7 @@ public struct WindowAverageFit: Sendable {
     public func lossAndGradient(coordinates theta: [Double], seed: UInt64, threads: Int? = nil) throws -> (loss: Double, gradient: [Double]) {
         let ensemble = try EnsembleSimulator(network: network, options: options)
         let paths = try ensemble.simulate(coordinates: theta, trajectories: trajectoriesPerIteration, horizon: .time(horizon),
-                                          seed: seed, threads: threads)
+                                          seed: seed, threads: threads, forGradient: true)
         let m = Self.means(paths, network: network, observables: observables, windows: windows)
         let loss = self.loss(means: m)
         var residualWeight = m

@@ -185,12 +185,12 @@ struct BenchEngineCommand: ParsableCommand {
                                                     waitingTimes: ziggurat ? .ziggurat : .inverseTransform)
                 results.append(r)
                 if !json {
-                    print(String(format: "%-13@ threads %d  forward %6.2f M steps/s/core (%6.2f total, %6.2f per CPU-s)   forward+backward %6.2f M steps/s/core (%6.2f total, %6.2f per CPU-s)   [backward alone %6.2f, loss adjoint alone %6.2f M steps/s/core]",
+                    print(String(format: "%-13@ threads %d  forward %6.2f M steps/s/core (%6.2f total, %6.2f per CPU-s)   forward+backward %6.2f M steps/s/core (%6.2f total, %6.2f per CPU-s)   [its forward %6.2f, backward alone %6.2f, loss adjoint alone %6.2f M steps/s/core]",
                                  model.name, threads, r.forwardStepsPerSecondPerCore / 1e6,
                                  r.forwardStepsPerSecondPerCore * Double(threads) / 1e6, r.forwardStepsPerCPUSecond / 1e6,
                                  r.gradientStepsPerSecondPerCore / 1e6, r.gradientStepsPerSecondPerCore * Double(threads) / 1e6,
-                                 r.gradientStepsPerCPUSecond / 1e6, r.backwardStepsPerSecondPerCore / 1e6,
-                                 r.lossAdjointStepsPerSecondPerCore / 1e6))
+                                 r.gradientStepsPerCPUSecond / 1e6, r.gradientForwardStepsPerSecondPerCore / 1e6,
+                                 r.backwardStepsPerSecondPerCore / 1e6, r.lossAdjointStepsPerSecondPerCore / 1e6))
                 }
             }
         }

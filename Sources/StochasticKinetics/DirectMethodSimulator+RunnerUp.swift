@@ -1,0 +1,87 @@
+// The runner-up of each event's race, found by the forward pass for the reverse pass.
+
+extension DirectMethodSimulator {
+    /// The runner-up that `RunnerUpNoise` selects at this event: the first j ≠ r whose cumulative
+    /// propensity, r left out, exceeds U·(a0 − a_r), U the event's selection uniform; −1 when no
+    /// other reaction can fire. Read off the step's cumulative sums `prefix` (prefix[m − 1] = a0)
+    /// by a binary search without branches on the data, so it costs the forward a few
+    /// nanoseconds, where the reverse pass would have had to re-derive every propensity to find
+    /// it. (Its sums run in another order than `RunnerUpNoise.select`'s pairs, so the two can
+    /// differ only where the target lies within rounding of a boundary.)
+    @_transparent
+    static func runnerUp(chosen r: Int, a: UnsafePointer<Double>, sums: UnsafePointer<Double>, count m: Int,
+                         key: UInt64) -> Int {
+        // sums[0] = 0, sums[j + 1] = a_0 + … + a_j (the forward's a0 sum), +∞ from m + 1 on.
+        let prefix = sums + 1
+        let ar = a[r], race = prefix[m &- 1] - ar
+        guard race > 0 else { return runnerUpOfATinyRace(chosen: r, a: a, count: m, key: key) }
+        // Below r the sums without r are the prefix sums; from r on they are the prefix sums
+        // less a_r, so a target at or past a_r's start moves up by a_r. (Rounding is monotone:
+        // fl(t + a_r) ≥ fl(before + a_r) = prefix[r], so the search cannot stop at r.)
+        let t = RunnerUpNoise.selectionUniform(key: key, reactionCount: m) * race
+        let before = sums[r]
+        let target = t < before ? t : t + ar
+        // The first j with prefix[j] > target, by halving over a power-of-two width (the sums
+        // past m are +∞): the count of steps depends on m alone. Each step adds its half or 0
+        // by a mask from a comparison of doubles, written out for each width up to 32. (The
+        // compiler keeps these and the select above free of branches; a mask made from a sign
+        // bit, or steps in a loop of their own, it turned back into branches that mispredict.)
+        var base = 0
+        switch searchWidth(m) {
+        case 1: break
+        case 2: base = step(0, prefix, target, 1)
+        case 4:
+            base = step(0, prefix, target, 2)
+            base = step(base, prefix, target, 1)
+        case 8:
+            base = step(0, prefix, target, 4)
+            base = step(base, prefix, target, 2)
+            base = step(base, prefix, target, 1)
+        case 16:
+            base = step(0, prefix, target, 8)
+            base = step(base, prefix, target, 4)
+            base = step(base, prefix, target, 2)
+            base = step(base, prefix, target, 1)
+        case 32:
+            base = step(0, prefix, target, 16)
+            base = step(base, prefix, target, 8)
+            base = step(base, prefix, target, 4)
+            base = step(base, prefix, target, 2)
+            base = step(base, prefix, target, 1)
+        case let width:
+            var half = width &>> 1
+            while half > 0 { base = step(base, prefix, target, half); half &>>= 1 }
+        }
+        // Some sum exceeds the target unless it reached a0 by rounding (then the last competitor).
+        if target < prefix[m &- 1] { return base }
+        return lastCompetitor(chosen: r, a: a, count: m)
+    }
+
+    /// One halving step of `runnerUp`: base + half when prefix[base + half − 1] ≤ target.
+    @inline(__always)
+    static func step(_ base: Int, _ prefix: UnsafePointer<Double>, _ target: Double, _ half: Int) -> Int {
+        base &+ (half & (0 &- Int(truncatingIfNeeded: (prefix[base &+ half &- 1] <= target ? 1 : 0) as UInt8)))
+    }
+
+    /// The width of the search in `runnerUp`: m rounded up to a power of two.
+    @inline(__always)
+    static func searchWidth(_ m: Int) -> Int { m <= 1 ? 1 : 1 << (Int.bitWidth - (m - 1).leadingZeroBitCount) }
+
+    /// a0 − a_r rounded to 0: no other reaction can fire, or the others' total is below a_r's
+    /// rounding; then their exact sum is the race (as `RunnerUpNoise` is given it).
+    @inline(never)
+    static func runnerUpOfATinyRace(chosen r: Int, a: UnsafePointer<Double>, count m: Int, key: UInt64) -> Int {
+        var race = 0.0
+        for j in 0..<m where j != r { race += a[j] }
+        guard race > 0 else { return -1 }
+        return RunnerUpNoise.select(target: RunnerUpNoise.selectionUniform(key: key, reactionCount: m) * race,
+                                    a: a, count: m, chosen: r)
+    }
+
+    @inline(never)
+    static func lastCompetitor(chosen r: Int, a: UnsafePointer<Double>, count m: Int) -> Int {
+        var last = -1
+        for j in 0..<m where j != r && a[j] > 0 { last = j }
+        return last
+    }
+}
