@@ -175,16 +175,15 @@ extension StraightThroughGradient {
 }
 
 extension StraightThroughGradient {
-    /// g = (1/τ)·y_o/(1 + y_o)² of the pair (`pairWeight`), 1/a_c and 1/a_o, from two packed
-    /// divisions that do not wait on each other. (One division for all three, by
-    /// (D² + P²)·a_c·a_o, measured slower.)
+    /// g = (1/τ)·y_o/(1 + y_o)² of the pair (`pairWeight`), 1/a_c and 1/a_o: at τ = 0.5 one packed
+    /// division gives the weight and 1/(a_c·a_o), when that product is safe to form.
     @inline(__always)
     static func pairTerms<Flags: ChainReverseMode>(_ flags: Flags.Type, race: Double, share: Double, a0: Double,
                                                    chosenRate ac: Double, otherRate ao: Double, power: SurrogatePower)
         -> (g: Double, inverseChosen: Double, inverseOther: Double) {
-        let weight = pairWeight(Flags.self, other: race, e0: 1 - share, share: share, a0: a0, product: 1, power: power).weight
-        let inverse = 1 / SIMD2(ac, ao)
-        return (weight * power.inverseTemperature, inverse[0], inverse[1])
+        let pw = pairWeight(Flags.self, other: race, e0: 1 - share, share: share, a0: a0, product: ac * ao, power: power)
+        if pw.safe { return (pw.weight * power.inverseTemperature, ao * pw.inverseProduct, ac * pw.inverseProduct) }
+        return (pw.weight * power.inverseTemperature, 1 / ac, 1 / ao)
     }
 }
 
