@@ -31,12 +31,12 @@ extension StraightThroughGradient {
         let power = SurrogatePower(temperature: options.temperature), invTau = power.inverseTemperature
         let first = tables.first, second = tables.second, offset = tables.offset
         let width = tables.changeWidth, changeSlot = tables.changeSlot, changeWeight = tables.changeWeight
-        let changeCount = tables.changeCount
         let timeSum = scratch.timeSum, choice = scratch.choice, xBar = scratch.xBar
         let quadratic = QuadraticRate(tables, k: k)
         defer { quadratic.deallocate() }
         let hNu = quadratic.hNu, curvature = quadratic.curvature, nu = quadratic.nu
-        // Per slot: x as a double, ∇a0, Σ T·x; per second-order reaction Σ T·x_f·x_g.
+        // Per slot: x as a double (the integer state `x` is not needed here), ∇a0, Σ T·x; per
+        // second-order reaction Σ T·x_f·x_g.
         let block = UnsafeMutablePointer<Double>.allocate(capacity: 3 * slots + m)
         defer { block.deallocate() }
         let xd = block, slope = block + slots, moment = block + 2 * slots, pairMoment = block + 3 * slots
@@ -58,11 +58,10 @@ extension StraightThroughGradient {
         let pairs = quadratic.pairCount, pairFirst = quadratic.pairFirst, pairSecond = quadratic.pairSecond
         if carries { xAdj.copy(segment: n, to: xBar) }
         var timeBar = 0.0
-        // K = 1: Δ_e = (ν_c − ν_o)·x̄′ of event e is linear in the share g·Δ of the event after it
-        // (see below), so x̄′ itself is never formed. What that needs of the event after: its T,
-        // its share, and its pair's four derivative slots with ±(∂a/∂x)/a there.
-        let recursion = carries && !untruncated   // (the loop below branches on `untruncated`, a constant)
-        var share = 0.0, laterTerm = 0.0
+        // K = 1: Δ_e = (ν_c − ν_o)·x̄′ of event e is an affine function of the Δ of the event after
+        // it (see below), so x̄′ itself is never formed. What that needs of the event after: its
+        // T, its pair weight g, its Δ, and its pair's four derivative slots with ±(∂a/∂x)/a there.
+        var delta = 0.0, laterG = 0.0, laterTerm = 0.0
         var slot0 = sCount, slot1 = sCount, slot2 = sCount, slot3 = sCount
         var weight0 = 0.0, weight1 = 0.0, weight2 = 0.0, weight3 = 0.0
         var event = n
@@ -71,16 +70,13 @@ extension StraightThroughGradient {
             timeBar += tAdj[event - 1]
             let o = Int(runnerUps[event - 1])
             // ν_o·∇a0 at the state after the event (A_e below), before ∇a0 moves back.
-            let slopeAlongOther = recursion && o >= 0 ? Self.dot(o, width, changeSlot, changeWeight, slope) : 0
+            let slopeAlongOther = carries && !untruncated && o >= 0 ? Self.dot(o, width, changeSlot, changeWeight, slope) : 0
             // Back to the state before the event, a0 and ∇a0 with it.
             var drop = 0.0
             if width == 3 {
                 let base = r &* 3
                 let s0 = changeSlot[base], s1 = changeSlot[base &+ 1], s2 = changeSlot[base &+ 2]
                 let v0 = changeWeight[base], v1 = changeWeight[base &+ 1], v2 = changeWeight[base &+ 2]
-                x[s0] &-= changeCount[base]
-                x[s1] &-= changeCount[base &+ 1]
-                x[s2] &-= changeCount[base &+ 2]
                 xd[s0] -= v0
                 xd[s1] -= v1
                 xd[s2] -= v2
@@ -88,7 +84,6 @@ extension StraightThroughGradient {
             } else {
                 for i in (r &* width)..<(r &* width &+ width) {
                     let s = changeSlot[i], v = changeWeight[i]
-                    x[s] &-= changeCount[i]
                     xd[s] -= v
                     drop += v * slope[s]
                 }
@@ -103,10 +98,10 @@ extension StraightThroughGradient {
             for p in 0..<pairs { pairMoment[p] += term * xd[pairFirst[p]] * xd[pairSecond[p]] }
             guard carries else { event -= 1; continue }
             if !untruncated {
-                // The event after this one left x̄′ = T′·∇a0 + ∂L/∂x (its segment) + s′·V′, where
-                // s′ = g′·Δ′ is its share and V′ = ∂a_c′/∂x/a_c′ − ∂a_o′/∂x/a_o′. So
-                // Δ = (ν_c − ν_o)·x̄′ = A + B·s′ (ν_c·∇a0 is the `drop` of undoing c), and only one
-                // multiply-add per event waits on the event after: the divisions are off that chain.
+                // The event after this one left x̄′ = T′·∇a0 + ∂L/∂x (its segment) + g′·Δ′·V′, where
+                // V′ = ∂a_c′/∂x/a_c′ − ∂a_o′/∂x/a_o′. So Δ = (ν_c − ν_o)·x̄′ = A + B·g′·Δ′ (ν_c·∇a0 is
+                // the `drop` of undoing c): one multiply-add per event waits on the event after, and
+                // this event's divisions are not needed before the event before it.
                 if o >= 0 {
                     let nuC = nu + r &* slots, nuO = nu + o &* slots
                     let direct = xAdj.dot(segment: event, nuC) - xAdj.dot(segment: event, nuO)
@@ -120,15 +115,16 @@ extension StraightThroughGradient {
                     let u = EventNoise.pairShare(key: Self.eventKey(key0, event), reactionCount: m)
                     let (g, inverseC, inverseO) = Self.pairTerms(Flags.self, race: a0 - ar, share: u, a0: a0,
                                                                  chosenRate: ar, otherRate: ao, power: power)
-                    share = g * ((laterTerm * (drop - slopeAlongOther) + direct) + b * share)
-                    choice[r] += share
-                    choice[o] -= share
+                    delta = (laterTerm * (drop - slopeAlongOther) + direct) + (b * laterG) * delta
+                    choice[r] += g * delta
+                    choice[o] -= g * delta
+                    laterG = g
                     slot0 = fr; slot1 = gr; slot2 = fo; slot3 = go
                     weight0 = rFirst * inverseC; weight1 = rSecond * inverseC
                     weight2 = -oFirst * inverseO; weight3 = -oSecond * inverseO
                 } else {
-                    share = 0
-                    weight0 = 0; weight1 = 0; weight2 = 0; weight3 = 0
+                    delta = 0
+                    laterG = 0
                 }
                 laterTerm = term
                 event -= 1
