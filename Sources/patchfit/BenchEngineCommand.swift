@@ -10,11 +10,11 @@ struct BenchEngineCommand: ParsableCommand {
         discussion: """
         Models: channel3 (C1<->C2<->O, one channel), dimerization (2A <-> A2), oscillator \
         (Vilar 2002). Each runs on 1 thread and on all cores; the loss for the gradient is the \
-        time average of one observable (O, A, R).
+        time average of one observable (O, A, R). "forward+backward" is a whole fit step: the         gradient's forward ("its forward", which with --relaxation runner-up also records each         event's runner-up), the loss's adjoint and the reverse pass ("backward alone").
         """
     )
 
-    @Flag(help: "Print a JSON array of {model, threads, forward_steps_per_second_per_core, gradient_steps_per_second_per_core, backward_steps_per_second_per_core, ...}.")
+    @Flag(help: "Print a JSON array of {model, threads, forward_steps_per_second_per_core, gradient_steps_per_second_per_core, gradient_forward_steps_per_second_per_core, backward_steps_per_second_per_core, ...}.")
     var json = false
 
     @Option(help: "Events per trajectory.")

@@ -12,7 +12,8 @@ final class BenchEngineCommandTests: XCTestCase {
         XCTAssertFalse(rows.isEmpty)
         for row in rows {
             XCTAssertEqual(row["model"] as? String, "oscillator")
-            for key in ["forward_steps_per_second_per_core", "gradient_steps_per_second_per_core", "backward_steps_per_second_per_core"] {
+            for key in ["forward_steps_per_second_per_core", "gradient_steps_per_second_per_core", "backward_steps_per_second_per_core",
+                        "gradient_forward_steps_per_second_per_core"] {
                 XCTAssertGreaterThan(row[key] as? Double ?? 0, 0, key)
             }
         }
