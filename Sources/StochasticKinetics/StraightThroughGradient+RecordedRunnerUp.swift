@@ -28,7 +28,7 @@ extension StraightThroughGradient {
                                                         k: UnsafePointer<Double>) {
         let m = tables.reactionCount, sCount = tables.speciesCount, n = times.count, slots = sCount + 1
         let carries = options.truncation != 0, untruncated = Flags.untruncated
-        let power = SurrogatePower(temperature: options.temperature), invTau = power.inverseTemperature
+        let power = SurrogatePower(temperature: options.temperature)
         let first = tables.first, second = tables.second, offset = tables.offset
         let width = tables.changeWidth, changeSlot = tables.changeSlot, changeWeight = tables.changeWeight
         let timeSum = scratch.timeSum, choice = scratch.choice, xBar = scratch.xBar
@@ -132,33 +132,22 @@ extension StraightThroughGradient {
             }
             // Untruncated: x̄′ carried in full. The two-way softmax of c = r and the recorded runner-up o.
             let fr = first[r], gr = second[r]
-            let rFirst = k[r] * (xd[gr] - Double(offset[r])), rSecond = k[r] * xd[fr]
-            var aBarC = 0.0, aBarO = 0.0, oFirst = 0.0, oSecond = 0.0, fo = sCount, go = sCount
+            var pair = RunnerUpPair(chosen: r, other: o, chosenRate: 0, otherRate: 0, chosenSlots: (fr, gr),
+                                    otherSlots: (sCount, sCount),
+                                    chosenDerivatives: (k[r] * (xd[gr] - Double(offset[r])), k[r] * xd[fr]),
+                                    otherDerivatives: (0, 0))
+            pair.chosenRate = pair.chosenDerivatives.0 * xd[fr]
             if o >= 0 {
-                fo = first[o]; go = second[o]
-                oFirst = k[o] * (xd[go] - Double(offset[o]))
-                oSecond = k[o] * xd[fo]
-                let ar = rFirst * xd[fr], ao = oFirst * xd[fo]
-                let share = EventNoise.pairShare(key: Self.eventKey(key0, event), reactionCount: m)
-                let pw = Self.pairWeight(Flags.self, other: a0 - ar, e0: 1 - share, share: share, a0: a0,
-                                         product: ar * ao, power: power)
-                let delta = Self.dot(r, width, changeSlot, changeWeight, xBar) - Self.dot(o, width, changeSlot, changeWeight, xBar)
-                let adjoints = Self.pairAdjoints(pw, delta: delta, invTau: invTau, chosenRate: ar, otherRate: ao)
-                choice[r] += adjoints.share
-                choice[o] -= adjoints.share
-                aBarC = adjoints.chosen
-                aBarO = adjoints.other
+                let fo = first[o], go = second[o]
+                pair.otherSlots = (fo, go)
+                pair.otherDerivatives = (k[o] * (xd[go] - Double(offset[o])), k[o] * xd[fo])
+                pair.otherRate = pair.otherDerivatives.0 * xd[fo]
             }
-            // x̄′ of the previous event: T·∇a0 + the two reactions' (∂a/∂x)ᵀā + the loss's direct
-            // adjoint (+ the carried adjoint when untruncated, unless a barrier stops it).
-            let keep = untruncated && (barriers.isEmpty || !barriers[event - 1])
-            for s in 0..<sCount { xBar[s] = (keep ? xBar[s] : 0) + term * slope[s] }
-            xAdj.add(segment: event - 1, to: xBar)
-            xBar[fr] += aBarC * rFirst
-            xBar[gr] += aBarC * rSecond
-            xBar[fo] += aBarO * oFirst
-            xBar[go] += aBarO * oSecond
-            xBar[sCount] = 0
+            let u = o >= 0 ? EventNoise.pairShare(key: Self.eventKey(key0, event), reactionCount: m) : 0
+            let keep = barriers.isEmpty || !barriers[event - 1]
+            Self.pairStep(Flags.self, pair, share: u, a0: a0, power: power, width: width, changeSlot: changeSlot,
+                          changeWeight: changeWeight, term: term, slope: slope, keep: keep, xAdj: xAdj, segment: event - 1,
+                          xBar: xBar, choice: choice, speciesCount: sCount)
             event -= 1
         }
         // Σ_e T_e·a_j(x_e) from the moments: x_f·(x_g − offset) = x_f·x_g − offset·x_f.

@@ -24,7 +24,7 @@ extension StraightThroughGradient {
                                                 k: UnsafePointer<Double>) {
         let m = tables.reactionCount, sCount = tables.speciesCount, n = times.count
         let carries = options.truncation != 0, untruncated = Flags.untruncated
-        let power = SurrogatePower(temperature: options.temperature), invTau = power.inverseTemperature
+        let power = SurrogatePower(temperature: options.temperature)
         let first = tables.first, second = tables.second, offset = tables.offset
         let changeStart = kernel.changeStart, changeSpecies = kernel.changeSpecies, changeDelta = kernel.changeDelta
         let dependentStart = kernel.dependentStart, dependents = kernel.dependents
@@ -101,43 +101,74 @@ extension StraightThroughGradient {
             let term = -timeBar * dt / a0
             timeTotal += term
             guard carries else { event -= 1; continue }
-            // The two-way softmax of c = r and the runner-up o.
-            var aBarC = 0.0, aBarO = 0.0, o = r
-            // The choice has a softmax only if another reaction can fire. That is all but certain
-            // when the others' carried total is well above its rounding (a0 is re-summed every 128
-            // events), and checked exactly otherwise (rare); should rounding still pass a total
-            // whose reactions are all at zero, the selection finds none (−1) and the step is skipped.
+            // The two-way softmax of c = r and the runner-up o. The choice has a softmax only if
+            // another reaction can fire. That is all but certain when the others' carried total is
+            // well above its rounding (a0 is re-summed every 128 events), and checked exactly
+            // otherwise (rare); should rounding still pass a total whose reactions are all at zero,
+            // the selection finds none (−1) and the step is skipped.
             let race = a0 - a[r]
             let noise = race > 0x1p-30 * a0 || Self.othersActive(a, m, r)
                 ? RunnerUpNoise(key: Self.eventKey(key0, event), a: a, count: m, chosen: r, race: race) : nil
-            if let noise, noise.other >= 0 {
-                o = noise.other
-                let pw = Self.pairWeight(Flags.self, other: race, e0: 1 - noise.share, share: noise.share, a0: a0,
-                                         product: a[r] * a[o], power: power)
-                let delta = Self.dot(r, width, changeSlot, changeWeight, xBar) - Self.dot(o, width, changeSlot, changeWeight, xBar)
-                let adjoints = Self.pairAdjoints(pw, delta: delta, invTau: invTau, chosenRate: a[r], otherRate: a[o])
-                choice[r] += adjoints.share
-                choice[o] -= adjoints.share
-                aBarC = adjoints.chosen
-                aBarO = adjoints.other
-            }
-            // x̄′ of the previous event: T·∂a0/∂x + the two reactions' (∂a/∂x)ᵀā + the loss's
-            // direct adjoint (+ the carried adjoint when untruncated, unless a barrier stops it).
+            let o = noise.map { $0.other } ?? -1
+            let pair = RunnerUpPair(chosen: r, other: o, chosenRate: a[r], otherRate: o >= 0 ? a[o] : 0,
+                                    chosenSlots: (first[r], second[r]), otherSlots: o >= 0 ? (first[o], second[o]) : (sCount, sCount),
+                                    chosenDerivatives: (derivative[2 * r], derivative[2 * r + 1]),
+                                    otherDerivatives: o >= 0 ? (derivative[2 * o], derivative[2 * o + 1]) : (0, 0))
             let keep = untruncated && (barriers.isEmpty || !barriers[event - 1])
-            for s in 0..<sCount { xBar[s] = (keep ? xBar[s] : 0) + term * a0Slope[s] }
-            xAdj.add(segment: event - 1, to: xBar)
-            xBar[first[r]] += aBarC * derivative[2 * r]
-            xBar[second[r]] += aBarC * derivative[2 * r + 1]
-            xBar[first[o]] += aBarO * derivative[2 * o]
-            xBar[second[o]] += aBarO * derivative[2 * o + 1]
-            xBar[sCount] = 0
+            Self.pairStep(Flags.self, pair, share: noise?.share ?? 0, a0: a0, power: power, width: width, changeSlot: changeSlot,
+                          changeWeight: changeWeight, term: term, slope: a0Slope, keep: keep, xAdj: xAdj, segment: event - 1,
+                          xBar: xBar, choice: choice, speciesCount: sCount)
             event -= 1
         }
         for j in 0..<m { timeSum[j] += a[j] * (timeTotal - mark[j]) }
     }
 }
 
+/// The chosen reaction c and the runner-up o of one event, as the runner-up passes read them:
+/// their rates, the slots of their two factors and the derivatives there (o = −1: no softmax).
+struct RunnerUpPair {
+    var chosen: Int
+    var other: Int
+    var chosenRate: Double
+    var otherRate: Double
+    var chosenSlots: (Int, Int)
+    var otherSlots: (Int, Int)
+    var chosenDerivatives: (Double, Double)
+    var otherDerivatives: (Double, Double)
+}
+
 extension StraightThroughGradient {
+    /// One event of a runner-up pass that forms x̄′ in full: the pair's two-way softmax (its θ̄
+    /// share to `choice`), then x̄′ of the previous event = T·∇a0 + the pair's (∂a/∂x)ᵀā + the
+    /// loss's direct adjoint at `segment` (+ the carried x̄′ when `keep`).
+    @inline(__always)
+    static func pairStep<Flags: ChainReverseMode>(_ flags: Flags.Type, _ pair: RunnerUpPair, share u: Double, a0: Double,
+                                                  power: SurrogatePower, width: Int, changeSlot: UnsafeMutablePointer<Int>,
+                                                  changeWeight: UnsafeMutablePointer<Double>, term: Double,
+                                                  slope: UnsafeMutablePointer<Double>, keep: Bool, xAdj: StoredStateAdjoint,
+                                                  segment: Int, xBar: UnsafeMutablePointer<Double>,
+                                                  choice: UnsafeMutablePointer<Double>, speciesCount sCount: Int) {
+        var aBarC = 0.0, aBarO = 0.0
+        let r = pair.chosen, o = pair.other
+        if o >= 0 {
+            let ar = pair.chosenRate, ao = pair.otherRate
+            let pw = pairWeight(Flags.self, other: a0 - ar, e0: 1 - u, share: u, a0: a0, product: ar * ao, power: power)
+            let delta = dot(r, width, changeSlot, changeWeight, xBar) - dot(o, width, changeSlot, changeWeight, xBar)
+            let adjoints = pairAdjoints(pw, delta: delta, invTau: power.inverseTemperature, chosenRate: ar, otherRate: ao)
+            choice[r] += adjoints.share
+            choice[o] -= adjoints.share
+            aBarC = adjoints.chosen
+            aBarO = adjoints.other
+        }
+        for s in 0..<sCount { xBar[s] = (keep ? xBar[s] : 0) + term * slope[s] }
+        xAdj.add(segment: segment, to: xBar)
+        xBar[pair.chosenSlots.0] += aBarC * pair.chosenDerivatives.0
+        xBar[pair.chosenSlots.1] += aBarC * pair.chosenDerivatives.1
+        xBar[pair.otherSlots.0] += aBarO * pair.otherDerivatives.0
+        xBar[pair.otherSlots.1] += aBarO * pair.otherDerivatives.1
+        xBar[sCount] = 0
+    }
+
     /// Whether some reaction other than r has a_j > 0.
     @inline(never)
     static func othersActive(_ a: UnsafeMutablePointer<Double>, _ m: Int, _ r: Int) -> Bool {
