@@ -86,13 +86,7 @@ final class RunnerUpRelaxationTests: XCTestCase {
                 for truncation in [1, 0, nil] as [Int?] {
                     for barriersEvery in [0, 7] where truncation == nil || barriersEvery == 0 {
                         let path = try DirectMethodSimulator(network: network).simulate(horizon: .events(20_000), seed: 5)
-                        let loss = OracleLoss(observable: observable, grid: [0.2, 0.5, 0.9].map { $0 * path.endTime })
-                        var adjoint = loss.adjoint(path, network: network)
-                        if barriersEvery > 0 {
-                            for n in stride(from: barriersEvery, through: path.eventCount, by: barriersEvery) {
-                                adjoint.cutStateAdjoint(atEvent: n)
-                            }
-                        }
+                        let adjoint = gridLossAdjoint(path, network: network, observable: observable, barriersEvery: barriersEvery)
                         let options = GradientOptions(temperature: tau, truncation: truncation, relaxation: .runnerUp)
                         let sparse = try StraightThroughGradient(network: network, options: options)
                         var general = sparse

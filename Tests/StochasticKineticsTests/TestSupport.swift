@@ -104,3 +104,14 @@ func stiffNetwork(fast: Double) throws -> ReactionNetwork {
             Reaction(name: "decay", reactants: [.init(species: 2, count: 1)], products: [], law: .massAction(parameter: 3)),
         ])
 }
+
+/// The loss adjoint of `OracleLoss` on the grid at 20, 50 and 90 % of the path, with the state
+/// adjoint cut at every `barriersEvery`-th event (0: none).
+func gridLossAdjoint(_ path: Trajectory, network: ReactionNetwork, observable: Observable, barriersEvery: Int = 0) -> TrajectoryAdjoint {
+    let loss = OracleLoss(observable: observable, grid: [0.2, 0.5, 0.9].map { $0 * path.endTime })
+    var adjoint = loss.adjoint(path, network: network)
+    if barriersEvery > 0 {
+        for n in stride(from: barriersEvery, through: path.eventCount, by: barriersEvery) { adjoint.cutStateAdjoint(atEvent: n) }
+    }
+    return adjoint
+}
