@@ -35,12 +35,13 @@ extension StraightThroughGradient {
         let quadratic = QuadraticRate(tables, k: k)
         defer { quadratic.deallocate() }
         let hNu = quadratic.hNu, curvature = quadratic.curvature, nu = quadratic.nu
-        // Per slot: x as a double (the integer state `x` is not needed here), ∇a0, Σ T·x; per
-        // second-order reaction Σ T·x_f·x_g.
-        let block = UnsafeMutablePointer<Double>.allocate(capacity: 3 * slots + m)
+        // Per slot: x as a double (the integer state `x` is not needed here), ∇a0, Σ T·x, and a
+        // row of zeros; per second-order reaction Σ T·x_f·x_g.
+        let block = UnsafeMutablePointer<Double>.allocate(capacity: 4 * slots + m)
         defer { block.deallocate() }
-        let xd = block, slope = block + slots, moment = block + 2 * slots, pairMoment = block + 3 * slots
-        block.initialize(repeating: 0, count: 3 * slots + m)
+        let xd = block, slope = block + slots, moment = block + 2 * slots, zeroRow = block + 3 * slots
+        let pairMoment = block + 4 * slots
+        block.initialize(repeating: 0, count: 4 * slots + m)
         for s in 0..<slots { xd[s] = Double(x[s]) }
         var a0 = 0.0
         @inline(__always) func resum() {
@@ -89,12 +90,19 @@ extension StraightThroughGradient {
                 }
             }
             a0 = a0 - drop + curvature[r]
-            let h = hNu + r &* slots
-            for s in 0..<slots { slope[s] -= h[s] }
-            if event & 127 == 0 || a0 < 0x1p-10 * a0Before { resum() }
+            // ∇a0 moves by −H·ν_r in the pass with the moments below, unless it is re-summed here
+            // with a0 (then by the zero row).
+            var h = hNu + r &* slots
+            if event & 127 == 0 || a0 < 0x1p-10 * a0Before {
+                resum()
+                h = zeroRow
+            }
             let dt = times[event - 1] - (event >= 2 ? times[event - 2] : 0)
             let term = -timeBar * dt / a0
-            for s in 0..<slots { moment[s] += term * xd[s] }
+            for s in 0..<slots {
+                slope[s] -= h[s]
+                moment[s] += term * xd[s]
+            }
             for p in 0..<pairs { pairMoment[p] += term * xd[pairFirst[p]] * xd[pairSecond[p]] }
             guard carries else { event -= 1; continue }
             if !untruncated {
@@ -104,7 +112,7 @@ extension StraightThroughGradient {
                 // this event's divisions are not needed before the event before it.
                 if o >= 0 {
                     let nuC = nu + r &* slots, nuO = nu + o &* slots
-                    let direct = xAdj.dot(segment: event, nuC) - xAdj.dot(segment: event, nuO)
+                    let direct = xAdj.dot(segment: event, nuC, minus: nuO)
                     let b = (nuC[slot0] - nuO[slot0]) * weight0 + (nuC[slot1] - nuO[slot1]) * weight1
                         + ((nuC[slot2] - nuO[slot2]) * weight2 + (nuC[slot3] - nuO[slot3]) * weight3)
                     // This event's pair: a_c, a_o and their derivatives from the state before it.

@@ -117,6 +117,16 @@ struct StoredStateAdjoint {
         for c in 0..<width { d += w[species[c]] * values[base &+ c] }
         return d
     }
+
+    /// Σ_s (w[s] − v[s])·∂L/∂x_n[s], in one pass.
+    @inline(__always)
+    func dot(segment n: Int, _ w: UnsafePointer<Double>, minus v: UnsafePointer<Double>) -> Double {
+        guard let values, let species else { return 0 }
+        let base = n &* width
+        var d = 0.0
+        for c in 0..<width { d += (w[species[c]] - v[species[c]]) * values[base &+ c] }
+        return d
+    }
 }
 
 /// Random access by species to a `StoredStateAdjoint` without a branch on whether the species
