@@ -14,9 +14,9 @@ extension StraightThroughGradient {
     ///   summed as state moments: Σ T·x_s per species (and the constant slot, Σ T) and Σ T·x_f·x_g
     ///   per second-order reaction, combined once at the end.
     /// - at K = 1, x̄′ is never formed: the choice's Δ = (ν_c − ν_o)·x̄′ is an affine function of
-    ///   the next event's share (see the loop), so one multiply-add per event waits on the event
-    ///   after it, and the divisions of the softmax stay off that chain.
-    /// So a step costs an undo of ≤ 3 species, two passes over S + 1 slots and the two-way
+    ///   the Δ of the event after it (see the loop), so one multiply-add per event waits on that
+    ///   event, and the divisions of the softmax stay off that chain.
+    /// So a step costs an undo of ≤ 3 species, one pass over S + 1 slots and the two-way
     /// softmax, where `runnerUpSteps` re-evaluates the event's dependents and scans every
     /// propensity for o. Equal to it to rounding (tested), where both select the same o.
     func recordedRunnerUpSteps<Flags: ChainReverseMode>(_ flags: Flags.Type, _ tables: MassActionAdjointTables,
