@@ -17,8 +17,8 @@ extension DirectMethodSimulator {
         let a = UnsafeMutablePointer<Double>.allocate(capacity: max(m, 1))
         let order = UnsafeMutablePointer<Int>.allocate(capacity: max(m, 1))
         let x = UnsafeMutablePointer<Int>.allocate(capacity: max(sCount, 1))
-        // Cumulative propensities, kept only when the recorder wants each event's runner-up
-        // (A leading 0, then +∞ up to the search's width: `runnerUp`.)
+        // Cumulative propensities, kept only when the recorder wants each event's runner-up: a
+        // leading 0, then +∞ up to the search's width (`runnerUp`).
         let width = R.recordsRunnerUps ? Self.searchWidth(m) + 1 : 1
         let sums = UnsafeMutablePointer<Double>.allocate(capacity: width)
         sums.initialize(repeating: .infinity, count: width)

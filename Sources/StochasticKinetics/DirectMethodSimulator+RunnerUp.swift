@@ -31,30 +31,30 @@ extension DirectMethodSimulator {
         var base = 0
         switch searchWidth(m) {
         case 1: break
-        case 2: base = step(0, prefix, target, 1)
-        case 4: base = step4(0, prefix, target, 1)
-        case 8: base = step4(step(0, prefix, target, 4), prefix, target, 1)
-        case 16: base = step4(step4(0, prefix, target, 4), prefix, target, 1)
-        case 32: base = step4(step4(step(0, prefix, target, 16), prefix, target, 4), prefix, target, 1)
+        case 2: base = halvingStep(0, prefix, target, 1)
+        case 4: base = quarterStep(0, prefix, target, 1)
+        case 8: base = quarterStep(halvingStep(0, prefix, target, 4), prefix, target, 1)
+        case 16: base = quarterStep(quarterStep(0, prefix, target, 4), prefix, target, 1)
+        case 32: base = quarterStep(quarterStep(halvingStep(0, prefix, target, 16), prefix, target, 4), prefix, target, 1)
         case let width:
             var half = width &>> 1
-            while half > 0 { base = step(base, prefix, target, half); half &>>= 1 }
+            while half > 0 { base = halvingStep(base, prefix, target, half); half &>>= 1 }
         }
         // Some sum exceeds the target unless it reached a0 by rounding (then the last competitor).
         if target < prefix[m &- 1] { return base }
-        return lastCompetitor(chosen: r, a: a, count: m)
+        return RunnerUpNoise.lastCompetitor(a: a, count: m, chosen: r)
     }
 
     /// One halving step of `runnerUp`: base + half when prefix[base + half − 1] ≤ target.
     @inline(__always)
-    static func step(_ base: Int, _ prefix: UnsafePointer<Double>, _ target: Double, _ half: Int) -> Int {
+    static func halvingStep(_ base: Int, _ prefix: UnsafePointer<Double>, _ target: Double, _ half: Int) -> Int {
         base &+ (half & (0 &- Int(truncatingIfNeeded: (prefix[base &+ half &- 1] <= target ? 1 : 0) as UInt8)))
     }
 
     /// Two halving steps at once: base + quarter·(how many of prefix[base + k·quarter − 1],
     /// k = 1, 2, 3, are ≤ target). The three compares do not wait on each other.
     @inline(__always)
-    static func step4(_ base: Int, _ prefix: UnsafePointer<Double>, _ target: Double, _ quarter: Int) -> Int {
+    static func quarterStep(_ base: Int, _ prefix: UnsafePointer<Double>, _ target: Double, _ quarter: Int) -> Int {
         let p = prefix + (base &- 1)
         let count = Int(truncatingIfNeeded: (p[quarter] <= target ? 1 : 0) as UInt8)
             &+ Int(truncatingIfNeeded: (p[quarter &* 2] <= target ? 1 : 0) as UInt8)
@@ -67,20 +67,13 @@ extension DirectMethodSimulator {
     static func searchWidth(_ m: Int) -> Int { m <= 1 ? 1 : 1 << (Int.bitWidth - (m - 1).leadingZeroBitCount) }
 
     /// a0 − a_r rounded to 0: no other reaction can fire, or the others' total is below a_r's
-    /// rounding; then their exact sum is the race (as `RunnerUpNoise` is given it).
+    /// rounding; then their exact sum is the race, and `RunnerUpNoise` selects as the reverse
+    /// pass would.
     @inline(never)
     static func runnerUpOfATinyRace(chosen r: Int, a: UnsafePointer<Double>, count m: Int, key: UInt64) -> Int {
         var race = 0.0
         for j in 0..<m where j != r { race += a[j] }
         guard race > 0 else { return -1 }
-        return RunnerUpNoise.select(target: RunnerUpNoise.selectionUniform(key: key, reactionCount: m) * race,
-                                    a: a, count: m, chosen: r)
-    }
-
-    @inline(never)
-    static func lastCompetitor(chosen r: Int, a: UnsafePointer<Double>, count m: Int) -> Int {
-        var last = -1
-        for j in 0..<m where j != r && a[j] > 0 { last = j }
-        return last
+        return RunnerUpNoise(key: key, a: a, count: m, chosen: r, race: race).other
     }
 }

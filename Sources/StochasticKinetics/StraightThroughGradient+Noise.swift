@@ -123,6 +123,13 @@ struct RunnerUpNoise {
             if sum > target { return m &- 1 }
         }
         // The target can reach the total only by rounding: the last competitor then.
+        return lastCompetitor(a: a, count: m, chosen: r)
+    }
+
+    /// The last j ≠ r with a_j > 0 (−1 if none): where a selection lands when its target reached
+    /// the total by rounding.
+    @inline(never)
+    static func lastCompetitor(a: UnsafePointer<Double>, count m: Int, chosen r: Int) -> Int {
         var last = -1
         for j in 0..<m where j != r && a[j] > 0 { last = j }
         return last
